@@ -1,0 +1,19 @@
+# Copyright 2026 running_inventory contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Running Inventory",
+    "summary": "Perpetual stock accounting at each movement, a running stock ledger, "
+    "audit counts and demand-driven reorder rules",
+    "version": "19.0.1.0.0",
+    "category": "Supply Chain/Inventory",
+    "author": "running_inventory contributors",
+    "website": "https://github.com/running-inventory/running_inventory",
+    "license": "LGPL-3",
+    "depends": ["stock_account", "purchase_stock", "sale_stock"],
+    "data": [
+        "security/running_inventory_security.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+    ],
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make run`: Odoo on http://localhost:$HTTP_PORT with a demo database where running_inventory
+# and its demo data are installed (login admin / admin). The database is created once, then reused.
+source "$(dirname "$0")/lib.sh"
+setup_all
+
+if ! db_has_module "$DEMO_DB" running_inventory; then
+    drop_db "$DEMO_DB"
+    step "Creating the demo database $DEMO_DB with running_inventory and demo data (a few minutes, once)"
+    odoo_db init "$DEMO_DB" --with-demo >/dev/null
+    odoo_bin -d "$DEMO_DB" -i running_inventory --stop-after-init --log-level=warn
+else
+    info "Reusing the demo database $DEMO_DB (drop it with: make drop-demo)"
+fi
+
+port_in_use "$HTTP_PORT" && die "Port $HTTP_PORT is already in use (another Odoo?). Stop it, or choose another port: HTTP_PORT=8070 make run"
+step "Starting Odoo on http://localhost:$HTTP_PORT (Ctrl-C stops it)"
+# Odoo runs in the foreground (it gets Ctrl-C); a watcher prints the address once it answers.
+(
+    for _ in $(seq 1 300); do
+        kill -0 $$ 2>/dev/null || exit 0
+        if "$PY" -c "import urllib.request; urllib.request.urlopen('http://localhost:$HTTP_PORT/web/login', timeout=2)" 2>/dev/null; then
+            printf '\n\033[1;32mrunning_inventory is ready: http://localhost:%s  (login admin / admin)\033[0m\n\n' "$HTTP_PORT"
+            exit 0
+        fi
+        sleep 1
+    done
+) &
+exec "$PY" "$ODOO_PATH/odoo-bin" -c "$ODOO_CONF" -d "$DEMO_DB" --db-filter="^$DEMO_DB\$" --http-port="$HTTP_PORT" --log-level=warn
