@@ -13,6 +13,7 @@
     "data": [
         "security/running_inventory_security.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/res_users_demo.xml",
     ],

@@ -1,0 +1,73 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from .res_company import PERPETUAL
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    valuation = fields.Selection(selection_add=[(PERPETUAL, "Perpetual (at each movement)")])
+
+    def _search_valuation(self, operator, value):
+        if operator == "=" and value == PERPETUAL:
+            # Odoo's search only knows its own two modes; the domain is the same shape.
+            return [
+                "|",
+                ("categ_id.property_valuation", "=", PERPETUAL),
+                "&",
+                "|",
+                ("categ_id.property_valuation", "=", False),
+                ("categ_id", "=", False),
+                ("company_id.inventory_valuation", "=", PERPETUAL),
+            ]
+        return super()._search_valuation(operator, value)
+
+    def _get_product_accounts(self):
+        accounts = super()._get_product_accounts()
+        category = self.categ_id
+        company = self.env.company
+        accounts.update(
+            {
+                "grni": category.property_stock_grni_account_id or company.account_stock_grni_id,
+                "gdni": category.property_stock_gdni_account_id or company.account_stock_gdni_id,
+                "price_difference": category.property_price_difference_account_id,
+            }
+        )
+        return accounts
+
+    def _get_perpetual_accounts(self, required=()):
+        """The accounts the perpetual mode posts to, checked: a missing one stops the operation.
+
+        :param required: the keys of `_get_product_accounts` the caller is about to use.
+        """
+        self.ensure_one()
+        accounts = self.get_product_accounts()
+        labels = {
+            "stock_valuation": self.env._("Stock Valuation Account"),
+            "stock_variation": self.env._(
+                "Stock Variation Account (on the stock valuation account)"
+            ),
+            "stock_journal": self.env._("Stock Journal"),
+            "grni": self.env._("Goods Received Not Invoiced Account"),
+            "gdni": self.env._("Goods Delivered Not Invoiced Account"),
+            "expense": self.env._("Expense Account (cost of goods sold)"),
+            "price_difference": self.env._("Price Difference Account"),
+        }
+        missing = [
+            labels[key]
+            for key in ("stock_valuation", "stock_journal", *required)
+            if not accounts[key]
+        ]
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Perpetual valuation of %(product)s cannot be posted: set the %(accounts)s on "
+                    "the product category %(category)s or on the company %(company)s.",
+                    product=self.display_name,
+                    accounts=", ".join(missing),
+                    category=self.categ_id.display_name,
+                    company=self.env.company.display_name,
+                )
+            )
+        return accounts

@@ -1,0 +1,163 @@
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+PERPETUAL = "perpetual"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    inventory_valuation = fields.Selection(
+        selection_add=[(PERPETUAL, "Perpetual (at each movement)")],
+        ondelete={PERPETUAL: "set default"},
+    )
+    account_stock_grni_id = fields.Many2one(
+        "account.account",
+        string="Goods Received Not Invoiced Account",
+        check_company=True,
+        help="Interim liability credited when goods are received and debited by the vendor bill.",
+    )
+    account_stock_gdni_id = fields.Many2one(
+        "account.account",
+        string="Goods Delivered Not Invoiced Account",
+        check_company=True,
+        help="Interim asset debited when goods are delivered and credited by the customer invoice.",
+    )
+
+    # ------------------------------------------------------------------
+    # Set-up of the perpetual mode
+    # ------------------------------------------------------------------
+
+    def _has_done_stock_moves(self):
+        self.ensure_one()
+        return bool(
+            self.env["stock.move"]
+            .sudo()
+            .search_count([("company_id", "=", self.id), ("state", "=", "done")], limit=1)
+        )
+
+    def _perpetual_setup_accounts(self):
+        """Create and set every account the perpetual mode needs, where missing.
+
+        Works for any chart of accounts: new accounts take the first free code after an
+        account of the same nature in the company's chart. Existing settings are kept.
+        """
+        for company in self.filtered("chart_template"):
+            company = company.with_company(company)
+            stock_account = company.account_stock_valuation_id
+            if not stock_account or not company.account_stock_journal_id:
+                # The chart template has no stock accounting at all: nothing to build on.
+                continue
+            variation = stock_account.account_stock_variation_id or company.expense_account_id
+            payable = company.partner_id.with_company(company).property_account_payable_id
+            if not company.account_stock_grni_id:
+                company.account_stock_grni_id = company._perpetual_create_account(
+                    company.env._("Goods Received Not Invoiced"), "liability_current", payable
+                )
+            if not company.account_stock_gdni_id:
+                company.account_stock_gdni_id = company._perpetual_create_account(
+                    company.env._("Goods Delivered Not Invoiced"), "asset_current", stock_account
+                )
+            company._perpetual_setup_price_difference_account(variation)
+            company._perpetual_setup_location_accounts(variation)
+
+    def _perpetual_create_account(self, name, account_type, next_to):
+        self.ensure_one()
+        Account = self.env["account.account"].with_company(self)
+        existing = Account.search(
+            [*Account._check_company_domain(self), ("name", "=", name)], limit=1
+        )
+        if existing:
+            return existing
+        return Account.create(
+            {
+                "name": name,
+                "code": Account._search_new_account_code(next_to.code or "1"),
+                "account_type": account_type,
+                "company_ids": [fields.Command.link(self.id)],
+            }
+        )
+
+    def _perpetual_setup_price_difference_account(self, next_to):
+        """Odoo's price difference account, as the default of every category."""
+        self.ensure_one()
+        Default = self.env["ir.default"].sudo()
+        field = "property_price_difference_account_id"
+        if Default._get("product.category", field, company_id=self.id):
+            return
+        account = self._perpetual_create_account(
+            self.env._("Purchase Price Differences"), "expense_direct_cost", next_to
+        )
+        Default.set("product.category", field, account.id, company_id=self.id)
+
+    def _perpetual_setup_location_accounts(self, next_to):
+        """Inventory gain/loss on the adjustment and scrap locations; WIP on production."""
+        self.ensure_one()
+        locations = self.env["stock.location"].search(
+            [
+                ("company_id", "=", self.id),
+                ("usage", "in", ("inventory", "production")),
+                ("valuation_account_id", "=", False),
+            ]
+        )
+        inventory_locations = locations.filtered(lambda loc: loc.usage == "inventory")
+        if inventory_locations:
+            inventory_locations.valuation_account_id = self._perpetual_create_account(
+                self.env._("Inventory Gains and Losses"), "expense", next_to
+            )
+        production_locations = locations - inventory_locations
+        if production_locations and self.account_production_wip_account_id:
+            production_locations.valuation_account_id = self.account_production_wip_account_id
+
+    def _perpetual_activate(self):
+        """Put the companies and all their product categories in the perpetual mode.
+
+        Only for companies without stock history: a company with stock on hand goes live
+        through the go-live wizard, which posts the opening entry first.
+        """
+        self._perpetual_setup_accounts()
+        categories = self.env["product.category"].with_context(active_test=False).search([])
+        for company in self:
+            company.inventory_valuation = PERPETUAL
+            company._set_category_defaults()
+            categories.with_company(company).property_valuation = PERPETUAL
+
+    def _get_perpetual_accounting_date(self, date, journal):
+        """`date`, or the first open date after a lock date (Odoo's own accounting-date rule)."""
+        self.ensure_one()
+        lock_dates = self._get_violated_lock_dates(date, False, journal)
+        if not lock_dates:
+            return date
+        draft = self.env["account.move"].new(
+            {"journal_id": journal.id, "date": date, "move_type": "entry", "company_id": self.id}
+        )
+        return draft._get_accounting_date(date, False, lock_dates=lock_dates)
+
+    # ------------------------------------------------------------------
+    # Odoo's closing
+    # ------------------------------------------------------------------
+
+    def _get_continental_realtime_variation_vals(
+        self, accounts_by_product, at_date=None, extra_aml_vals_list=None
+    ):
+        # At each movement the stock variation is already posted (to COGS through the interim
+        # accounts, to gain/loss, ...): there is no variation of the period left to post.
+        if self.inventory_valuation == PERPETUAL:
+            return []
+        return super()._get_continental_realtime_variation_vals(
+            accounts_by_product, at_date=at_date, extra_aml_vals_list=extra_aml_vals_list
+        )
+
+    @api.model
+    def _cron_post_stock_valuation(self):
+        # Odoo's daily/monthly closing targets periodic valuation; a perpetual company is
+        # closed at every movement and must not get an automatic closing entry.
+        perpetual = self.search(Domain("inventory_valuation", "=", PERPETUAL))
+        return super(
+            ResCompany, self.with_context(stock_closing_excluded_company_ids=perpetual.ids)
+        )._cron_post_stock_valuation()
+
+    def action_close_stock_valuation(self, at_date=None, auto_post=False):
+        if self.id in self.env.context.get("stock_closing_excluded_company_ids", ()):
+            return False
+        return super().action_close_stock_valuation(at_date=at_date, auto_post=auto_post)
