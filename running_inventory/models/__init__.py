@@ -1,1 +1,13 @@
-
+from . import res_company
+from . import product_category
+from . import product_template
+from . import product_product
+from . import stock_location
+from . import stock_move
+from . import account_move
+from . import account_move_line
+from . import account_chart_template
+from . import purchase_order_line
+from . import sale_order_line
+from . import product_value
+from . import stock_move_line
