@@ -175,6 +175,8 @@ class AccountMove(models.Model):
                 }
             )
         self._insert_rows("account_move_line", line_rows)
+        # Rows written outside the ORM: drop what its cache holds of their inverse relations.
+        self.env["stock.move"].invalidate_model(["valuation_line_ids"])
         return move_id
 
     @api.model

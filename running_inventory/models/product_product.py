@@ -44,14 +44,15 @@ class ProductProduct(models.Model):
             quantities[product, account] += quantity
         return quantities
 
-    def _get_perpetual_stock_values(self, quantities):
+    def _get_perpetual_stock_values(self, quantities, replayed_products=None):
         """Odoo's own stock value per (product, account), in cents, for the quantities given.
 
         Odoo values the stock on hand at standard price x quantity for standard costing; for
         AVCO and FIFO it keeps `standard_price` equal to the value on hand divided by the
         quantity each time it (re)values a move (`_update_standard_price`), so the same product
         gives its `total_value` without replaying the product's history. Lot-valued products
-        ask Odoo (`total_value`), since their value is the sum of their lots'.
+        ask Odoo (`total_value`), since their value is the sum of their lots', and so do
+        `replayed_products` (see `stock.move._get_perpetual_replayed_products`).
         """
         currency = self.env.company.currency_id
         values = {}
@@ -61,7 +62,7 @@ class ProductProduct(models.Model):
         for product in self:
             by_account = quantities_by_product.get(product) or {}
             total_quantity = sum(by_account.values())
-            if product.lot_valuated:
+            if product.lot_valuated or product in (replayed_products or ()):
                 total_value = product.total_value
             else:
                 total_value = currency.round(product.standard_price * total_quantity)
@@ -164,7 +165,7 @@ class ProductProduct(models.Model):
     # ------------------------------------------------------------------
 
     def _prepare_perpetual_adjustment_lines(
-        self, lines, accounts_cache, net_quantities=None, remainder_key=None
+        self, lines, accounts_cache, net_quantities=None, remainder_key=None, replayed_products=None
     ):
         """Lines that bring each stock account, per product, to Odoo's stock value.
 
@@ -188,7 +189,9 @@ class ProductProduct(models.Model):
         quantities = self._get_perpetual_stock_quantities()
         targets = {
             (product.id, account.id): value
-            for (product, account), value in self._get_perpetual_stock_values(quantities).items()
+            for (product, account), value in self._get_perpetual_stock_values(
+                quantities, replayed_products
+            ).items()
         }
         quantity_by_product = defaultdict(float)
         for (product, _account), quantity in quantities.items():
@@ -275,7 +278,7 @@ class ProductProduct(models.Model):
         else:
             counterpart_account = self._require_perpetual_account(accounts, remainder_key)
             name = self.env._(
-                "%(product)s: value change of goods already delivered", product=self.display_name
+                "%(product)s: value change of goods no longer in stock", product=self.display_name
             )
         return self._prepare_perpetual_revaluation_pair(
             stock_account, residual, counterpart_account, name

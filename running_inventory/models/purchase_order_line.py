@@ -13,10 +13,23 @@ class PurchaseOrderLine(models.Model):
             "interim_purchase_line_id", self
         )
 
+    def _get_perpetual_posted_invoiced_quantity(self):
+        """Quantity on posted invoices (credit notes deducted): Odoo's own `qty_invoiced`
+        also counts drafts, which post nothing yet."""
+        self.ensure_one()
+        quantity = 0.0
+        for line in self.invoice_lines.filtered(lambda line: line.parent_state == "posted"):
+            sign = -1 if line.move_id.move_type == "in_refund" else 1
+            quantity += sign * line.product_uom_id._compute_quantity(
+                line.quantity, self.product_uom_id
+            )
+        return quantity
+
     def _is_perpetual_settled(self):
+        """Received and invoiced in full, by posted documents."""
         self.ensure_one()
         return bool(self.qty_received) and not self.product_uom_id.compare(
-            self.qty_received, self.qty_invoiced
+            self.qty_received, self._get_perpetual_posted_invoiced_quantity()
         )
 
     def _post_perpetual_grni_clearing(self):

@@ -137,6 +137,72 @@ class ResCompany(models.Model):
     # Odoo's closing
     # ------------------------------------------------------------------
 
+    def stock_value(self, accounts_by_product=None, at_date=None):
+        value_by_account = super().stock_value(accounts_by_product, at_date=at_date)
+        if self.inventory_valuation != PERPETUAL:
+            return value_by_account
+        # Odoo values each product on its category's account; the share of stock held in
+        # locations with an account of their own is valued there.
+        accounts_by_product = accounts_by_product or self._get_accounts_by_product()
+        for (product, account), value in self._get_perpetual_location_values(
+            accounts_by_product, at_date
+        ).items():
+            value_by_account[accounts_by_product[product]["valuation"]] -= value
+            value_by_account[account] += value
+        return value_by_account
+
+    def stock_accounting_value(self, accounts_by_product=None, at_date=None):
+        balance_by_account = super().stock_accounting_value(accounts_by_product, at_date=at_date)
+        location_accounts = self._get_perpetual_account_locations().valuation_account_id
+        if self.inventory_valuation != PERPETUAL or not location_accounts:
+            return balance_by_account
+        domain = Domain(
+            [
+                ("account_id", "in", location_accounts.ids),
+                ("company_id", "=", self.id),
+                ("parent_state", "=", "posted"),
+            ]
+        )
+        if at_date:
+            domain &= Domain("date", "<=", at_date)
+        for account, balance in self.env["account.move.line"]._read_group(
+            domain, ["account_id"], ["balance:sum"]
+        ):
+            balance_by_account[account] += balance
+        return balance_by_account
+
+    def _get_perpetual_account_locations(self):
+        """Internal and transit locations valuing their stock on an account of their own."""
+        self.ensure_one()
+        return self.env["stock.location"].search(
+            [
+                ("company_id", "=", self.id),
+                ("usage", "in", ("internal", "transit")),
+                ("valuation_account_id", "!=", False),
+            ]
+        )
+
+    def _get_perpetual_location_values(self, accounts_by_product, at_date=None):
+        """Odoo's value of what locations with their own stock account hold, per (product,
+        account), in proportion to the quantity there (as Odoo values a warehouse's share)."""
+        self.ensure_one()
+        values = {}
+        locations = self._get_perpetual_account_locations()
+        products = self.env["product.product"].union(*accounts_by_product)
+        for account, account_locations in locations.grouped("valuation_account_id").items():
+            held = products.with_context(
+                location=account_locations.ids, to_date=at_date
+            )._compute_quantities_dict(None, None, None, to_date=at_date)
+            for product in products.filtered(lambda p, held=held: held[p.id]["qty_available"]):
+                product = product.with_context(to_date=at_date)
+                total_quantity = product._with_valuation_context().qty_available
+                if product.uom_id.is_zero(total_quantity):
+                    continue
+                values[product, account] = (
+                    product.total_value * held[product.id]["qty_available"] / total_quantity
+                )
+        return values
+
     def _get_continental_realtime_variation_vals(
         self, accounts_by_product, at_date=None, extra_aml_vals_list=None
     ):

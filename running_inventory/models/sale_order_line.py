@@ -20,10 +20,23 @@ class SaleOrderLine(models.Model):
             for line, (balance, quantity) in self._get_perpetual_gdni_balances().items()
         }
 
+    def _get_perpetual_posted_invoiced_quantity(self):
+        """Quantity on posted invoices (credit notes deducted): Odoo's own `qty_invoiced`
+        also counts drafts, which post nothing yet."""
+        self.ensure_one()
+        quantity = 0.0
+        for line in self.invoice_lines.filtered(lambda line: line.parent_state == "posted"):
+            sign = -1 if line.move_id.move_type == "out_refund" else 1
+            quantity += sign * line.product_uom_id._compute_quantity(
+                line.quantity, self.product_uom_id
+            )
+        return quantity
+
     def _is_perpetual_settled(self):
+        """Received and invoiced in full, by posted documents."""
         self.ensure_one()
         return bool(self.qty_delivered) and not self.product_uom_id.compare(
-            self.qty_delivered, self.qty_invoiced
+            self.qty_delivered, self._get_perpetual_posted_invoiced_quantity()
         )
 
     def _post_perpetual_gdni_clearing(self):

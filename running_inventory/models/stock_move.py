@@ -53,7 +53,10 @@ class StockMove(models.Model):
         accounts_cache = {}
         lines = self._prepare_perpetual_movement_lines(accounts_cache)
         lines += self.product_id._prepare_perpetual_adjustment_lines(
-            lines, accounts_cache, net_quantities=self._get_perpetual_net_quantities()
+            lines,
+            accounts_cache,
+            net_quantities=self._get_perpetual_net_quantities(),
+            replayed_products=self._get_perpetual_replayed_products(),
         )
         # A movement at zero value posts nothing; the stock line of a valued movement keeps its
         # quantity even when its amount is zero (e.g. a standard cost of zero).
@@ -66,7 +69,9 @@ class StockMove(models.Model):
         posted_moves = self.env["stock.move"].browse(
             {line["stock_move_id"] for line in lines if line["stock_move_id"]}
         )
-        (self - posted_moves).valuation_posting = "zero_value"
+        (self - posted_moves).filtered(
+            lambda m: m.is_in or m.is_out
+        ).valuation_posting = "zero_value"
         if not lines:
             return
         entries = self._prepare_perpetual_entries(lines, accounts_cache)
@@ -77,6 +82,35 @@ class StockMove(models.Model):
             )
         self.purchase_line_id._post_perpetual_grni_clearing()
         self.sale_line_id._post_perpetual_gdni_clearing()
+
+    def _get_perpetual_replayed_products(self):
+        """AVCO products whose deliveries Odoo's valuation will not see in the order they
+        happened.
+
+        Odoo replays an average-cost product's moves ordered by date (to the second), then by
+        id. A delivery that sorts before a receipt already done (same second and a lower id, or
+        a back-dated delivery) is valued in the replay at a cost other than the one Odoo gave
+        it, and `standard_price` no longer gives the value on hand: those products take Odoo's
+        own `total_value`. One grouped read, only for batches with AVCO deliveries.
+        """
+        deliveries = self.filtered(lambda m: m.is_out and m.product_id.cost_method == "average")
+        if not deliveries:
+            return self.env["product.product"]
+        first = min(deliveries, key=lambda m: (m.date, m.id))
+        groups = self.env["stock.move"]._read_group(
+            [
+                ("product_id", "in", deliveries.product_id.ids),
+                ("state", "=", "done"),
+                ("is_in", "=", True),
+                "|",
+                ("date", ">", first.date),
+                "&",
+                ("date", "=", first.date),
+                ("id", ">", first.id),
+            ],
+            ["product_id"],
+        )
+        return self.env["product.product"].union(*(product for (product,) in groups))
 
     def _get_perpetual_net_quantities(self):
         """Net quantity each product gained in the valued stock through these moves."""
