@@ -12,6 +12,13 @@
     "depends": ["stock_account", "purchase_stock", "sale_stock"],
     "data": [
         "security/running_inventory_security.xml",
+        "security/ir.model.access.csv",
+        "views/res_config_settings_views.xml",
+        "views/stock_valuation_go_live_views.xml",
+        "views/product_category_views.xml",
+        "views/stock_location_views.xml",
+        "views/stock_move_views.xml",
+        "views/account_move_line_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

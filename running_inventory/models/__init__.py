@@ -11,3 +11,4 @@ from . import purchase_order_line
 from . import sale_order_line
 from . import product_value
 from . import stock_move_line
+from . import res_config_settings

@@ -35,3 +35,15 @@ class ProductCategory(models.Model):
         "left the stock, post that part to the cost of goods sold instead of the price "
         "difference account.",
     )
+
+    def write(self, vals):
+        if vals.get("property_valuation") == PERPETUAL and not self.env.context.get(
+            "perpetual_go_live"
+        ):
+            switching = self.filtered(lambda c: c.property_valuation != PERPETUAL)
+            if switching:
+                products = self.env["product.product"].search(
+                    [("categ_id", "child_of", switching.ids)]
+                )
+                self.env.company._check_perpetual_without_stock(products)
+        return super().write(vals)

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 PERPETUAL = "perpetual"
@@ -10,6 +11,12 @@ class ResCompany(models.Model):
     inventory_valuation = fields.Selection(
         selection_add=[(PERPETUAL, "Perpetual (at each movement)")],
         ondelete={PERPETUAL: "set default"},
+    )
+    perpetual_valuation_date = fields.Datetime(
+        string="Perpetual Valuation Since",
+        readonly=True,
+        help="When the company went live with perpetual valuation at each movement: movements "
+        "done before have no journal entry of their own, the opening entry covers them.",
     )
     account_stock_grni_id = fields.Many2one(
         "account.account",
@@ -27,6 +34,37 @@ class ResCompany(models.Model):
     # ------------------------------------------------------------------
     # Set-up of the perpetual mode
     # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if vals.get("inventory_valuation") == PERPETUAL and not self.env.context.get(
+            "perpetual_go_live"
+        ):
+            self.filtered(
+                lambda c: c.inventory_valuation != PERPETUAL
+            )._check_perpetual_without_stock()
+        return super().write(vals)
+
+    def _check_perpetual_without_stock(self, products=None):
+        """Stock on hand reaches perpetual valuation through the go-live wizard, which posts
+        its opening value; switching the mode alone would leave it out of the books."""
+        for company in self:
+            domain = [
+                ("company_id", "=", company.id),
+                ("location_id.usage", "in", ("internal", "transit")),
+                ("quantity", "!=", 0),
+                ("product_id.is_storable", "=", True),
+            ]
+            if products is not None:
+                domain.append(("product_id", "in", products.ids))
+            if self.env["stock.quant"].sudo().search_count(domain, limit=1):
+                raise UserError(
+                    self.env._(
+                        "%(company)s has stock on hand: go live with perpetual valuation from "
+                        "Accounting > Configuration > Go Live: Perpetual Valuation, which posts "
+                        "the opening stock value.",
+                        company=company.display_name,
+                    )
+                )
 
     def _has_done_stock_moves(self):
         self.ensure_one()
@@ -116,9 +154,13 @@ class ResCompany(models.Model):
         through the go-live wizard, which posts the opening entry first.
         """
         self._perpetual_setup_accounts()
-        categories = self.env["product.category"].with_context(active_test=False).search([])
-        for company in self:
+        companies = self.with_context(perpetual_go_live=True)
+        categories = companies.env["product.category"].with_context(active_test=False).search([])
+        for company in companies:
             company.inventory_valuation = PERPETUAL
+            company.perpetual_valuation_date = (
+                company.perpetual_valuation_date or fields.Datetime.now()
+            )
             company._set_category_defaults()
             categories.with_company(company).property_valuation = PERPETUAL
 

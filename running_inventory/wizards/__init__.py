@@ -1,1 +1,1 @@
-
+from . import stock_valuation_go_live

@@ -1,0 +1,28 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    inventory_valuation = fields.Selection(
+        related="company_id.inventory_valuation", readonly=False, string="Inventory Valuation"
+    )
+    perpetual_valuation_date = fields.Datetime(related="company_id.perpetual_valuation_date")
+    account_stock_journal_id = fields.Many2one(
+        related="company_id.account_stock_journal_id", readonly=False
+    )
+    account_stock_valuation_id = fields.Many2one(
+        related="company_id.account_stock_valuation_id", readonly=False
+    )
+    account_stock_grni_id = fields.Many2one(
+        related="company_id.account_stock_grni_id", readonly=False
+    )
+    account_stock_gdni_id = fields.Many2one(
+        related="company_id.account_stock_gdni_id", readonly=False
+    )
+
+    def action_open_perpetual_go_live(self):
+        self.ensure_one()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "running_inventory.stock_valuation_go_live_action"
+        )

@@ -1,0 +1,219 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.res_company import PERPETUAL
+
+
+class StockValuationGoLive(models.TransientModel):
+    """Switch a company (or some of its product categories) with stock on hand to perpetual
+    valuation at each movement: one opening entry brings the stock value to the books, per
+    product, so that they tie out with Odoo's valuation from the first movement on."""
+
+    _name = "stock.valuation.go.live"
+    _description = "Go Live with Perpetual Valuation"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    category_ids = fields.Many2many(
+        "product.category",
+        string="Product Categories",
+        help="Go live for these categories only. Empty: the whole company.",
+    )
+    date = fields.Date(string="Opening Date", required=True, default=fields.Date.context_today)
+    journal_id = fields.Many2one(
+        "account.journal",
+        required=True,
+        check_company=True,
+        domain="[('type', '=', 'general')]",
+        default=lambda self: self.env.company.account_stock_journal_id,
+    )
+    counterpart_account_id = fields.Many2one(
+        "account.account",
+        string="Opening Counterpart",
+        required=True,
+        check_company=True,
+        default=lambda self: self._default_counterpart_account(),
+        help="Credited with the opening stock value (less what the stock accounts already "
+        "hold from periodic closings). Default: the stock variation account.",
+    )
+    line_ids = fields.One2many(
+        "stock.valuation.go.live.line",
+        "wizard_id",
+        compute="_compute_line_ids",
+        store=True,
+        string="Opening Stock",
+    )
+    total_value = fields.Monetary(
+        compute="_compute_line_ids", store=True, currency_field="currency_id"
+    )
+
+    def _default_counterpart_account(self):
+        company = self.env.company
+        return (
+            company.account_stock_valuation_id.account_stock_variation_id
+            or company.expense_account_id
+        )
+
+    def _get_products(self):
+        self.ensure_one()
+        domain = [("is_storable", "=", True), ("company_id", "in", (False, self.company_id.id))]
+        if self.category_ids:
+            domain.append(("categ_id", "child_of", self.category_ids.ids))
+        return self.env["product.product"].with_company(self.company_id).search(domain)
+
+    @api.depends("company_id", "category_ids")
+    def _compute_line_ids(self):
+        for wizard in self:
+            products = wizard._get_products()
+            quantities = products._get_perpetual_stock_quantities()
+            values = products._get_perpetual_stock_values(quantities)
+            wizard.line_ids = [Command.clear()] + [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "account_id": account.id,
+                        "quantity": quantities[product, account],
+                        "value": values.get((product, account), 0.0),
+                    }
+                )
+                for (product, account) in sorted(quantities, key=lambda key: (key[0].id, key[1].id))
+                if not product.uom_id.is_zero(quantities[product, account])
+            ]
+            wizard.total_value = sum(wizard.line_ids.mapped("value"))
+
+    def action_go_live(self):
+        self.ensure_one()
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise UserError(self.env._("Only an accounting administrator can go live."))
+        company = self.company_id.with_company(self.company_id)
+        self._check_open_period()
+        company._perpetual_setup_accounts()
+        wizard = self.with_company(company).with_context(perpetual_go_live=True)
+        entry = wizard._post_opening_entry()
+        wizard._switch_mode()
+        company.perpetual_valuation_date = fields.Datetime.now()
+        if not entry:
+            return {"type": "ir.actions.act_window_close"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": entry.id,
+            "views": [(False, "form")],
+        }
+
+    def _check_open_period(self):
+        lock_dates = self.company_id._get_violated_lock_dates(self.date, False, self.journal_id)
+        if lock_dates:
+            raise UserError(
+                self.env._(
+                    "The opening date %(date)s is in a locked period (%(locks)s): choose a date "
+                    "after it.",
+                    date=self.date,
+                    locks=self.env["res.company"]._format_lock_dates(lock_dates),
+                )
+            )
+
+    def _switch_mode(self):
+        if self.category_ids:
+            categories = self.env["product.category"].search(
+                [("id", "child_of", self.category_ids.ids)]
+            )
+            categories.property_valuation = PERPETUAL
+        else:
+            self.company_id._perpetual_activate()
+
+    def _post_opening_entry(self):
+        lines = self._prepare_opening_lines()
+        if not lines:
+            return self.env["account.move"]
+        return (
+            self.env["account.move"]
+            .sudo()
+            ._create_posted_stock_entries(
+                [
+                    {
+                        "journal": self.journal_id,
+                        "date": self.date,
+                        "ref": self.env._("Opening stock value (perpetual valuation)"),
+                        "lines": lines,
+                    }
+                ]
+            )
+        )
+
+    def _prepare_opening_lines(self):
+        """The value of each product on its stock account, against the counterpart; for the
+        whole company, what the stock accounts already hold from periodic closings or from
+        Odoo's perpetual-at-invoicing mode is taken back first, since it is now per product."""
+        currency = self.currency_id
+        name = self.env._("Opening stock value")
+        lines = [
+            {
+                "account_id": line.account_id.id,
+                "product_id": line.product_id.id,
+                "product_uom_id": line.product_id.uom_id.id,
+                "quantity": line.quantity,
+                "balance": currency.round(line.value),
+                "name": name,
+                "stock_valuation_kind": "opening",
+            }
+            for line in self.line_ids
+        ]
+        if not self.category_ids:
+            for account, balance in self._get_stock_account_balances().items():
+                lines.append(
+                    {
+                        "account_id": account.id,
+                        "balance": -currency.round(balance),
+                        "quantity": 0.0,
+                        "name": self.env._("Stock value before perpetual valuation"),
+                        "stock_valuation_kind": "opening",
+                    }
+                )
+        total = currency.round(sum(line["balance"] for line in lines))
+        if not currency.is_zero(total):
+            lines.append(
+                {
+                    "account_id": self.counterpart_account_id.id,
+                    "balance": -total,
+                    "quantity": 0.0,
+                    "name": name,
+                    "stock_valuation_kind": "opening",
+                }
+            )
+        return [line for line in lines if line["balance"] or line["quantity"]]
+
+    def _get_stock_account_balances(self):
+        """What the stock accounts hold before going live (posted, up to the opening date)."""
+        accounts = self.line_ids.account_id | self.company_id.account_stock_valuation_id
+        accounts |= self.company_id._get_perpetual_account_locations().valuation_account_id
+        groups = (
+            self.env["account.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("account_id", "in", accounts.ids),
+                    ("company_id", "=", self.company_id.id),
+                    ("parent_state", "=", "posted"),
+                    ("date", "<=", self.date),
+                ],
+                ["account_id"],
+                ["balance:sum"],
+            )
+        )
+        return {account: balance for account, balance in groups if balance}
+
+
+class StockValuationGoLiveLine(models.TransientModel):
+    _name = "stock.valuation.go.live.line"
+    _description = "Opening Stock Value of a Product"
+
+    wizard_id = fields.Many2one("stock.valuation.go.live", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    product_id = fields.Many2one("product.product", required=True)
+    account_id = fields.Many2one("account.account", string="Stock Account", required=True)
+    quantity = fields.Float(digits="Product Unit")
+    value = fields.Monetary(currency_field="currency_id")
