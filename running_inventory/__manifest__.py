@@ -23,5 +23,6 @@
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/perpetual_valuation_demo.xml",
     ],
 }
