@@ -101,8 +101,12 @@ class AccountMove(models.Model):
             "auto_post": "no",
             "payment_state": "not_paid",
             "invoice_date_due": date,
-            "invoice_partner_display_name": self.env._(
-                "#Created by: %(user)s", user=self.env.user.sudo().partner_id.name
+            # Odoo's own value for an entry without partner, read where the row is written.
+            "invoice_partner_display_name": SQL(
+                "replace(%s, '%%s', (SELECT partner.name FROM res_users users"
+                " JOIN res_partner partner ON partner.id = users.partner_id WHERE users.id = %s))",
+                self.env._("#Created by: %s"),  # pylint: disable=translation-positional-used
+                uid,
             ),
             "amount_untaxed": 0.0,
             "amount_tax": 0.0,

@@ -9,40 +9,73 @@ from .res_company import PERPETUAL
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
-    def _get_perpetual_stock_quantities(self):
+    def _get_perpetual_stock_quantities(self, accounts_cache=None, deliveries=None):
         """Quantity on hand per (product, stock valuation account) in the current company.
 
         Counts what Odoo's valuation counts (`_with_valuation_context`): valued internal and
         transit locations of the company, and for non-FIFO products only the company's own
-        stock, not consigned quants. One grouped read for the whole recordset.
+        stock, not consigned quants.
+
+        :param deliveries: AVCO deliveries being posted; the products that Odoo's valuation will
+            see in another order (see `stock.move._get_perpetual_replayed_products`) are returned
+            too
+        :return: (quantities, replayed products)
         """
         company = self.env.company
         quantities = defaultdict(float)
         if not self:
-            return quantities
-        groups = (
-            self.env["stock.quant"]
-            .sudo()
-            ._read_group(
-                [
-                    ("product_id", "in", self.ids),
-                    ("company_id", "=", company.id),
-                    ("location_id.usage", "in", ("internal", "transit")),
-                ],
-                ["product_id", "location_id", "owner_id"],
-                ["quantity:sum"],
+            return quantities, self.browse()
+        first = min(deliveries, key=lambda m: (m.date, m.id)) if deliveries else None
+        self.env["stock.quant"].flush_model(
+            ["product_id", "location_id", "owner_id", "quantity", "company_id"]
+        )
+        self.env["stock.move"].flush_model(["product_id", "state", "is_in", "date"])
+        # One grouped read at each validation: where the stock of each product is and, for AVCO
+        # deliveries, whether a receipt already done sorts after them in Odoo's replay.
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT quant.product_id, quant.location_id, quant.owner_id, SUM(quant.quantity),
+                       %(replay)s
+                  FROM stock_quant quant
+                  JOIN stock_location location ON location.id = quant.location_id
+                 WHERE quant.product_id = ANY(%(products)s)
+                   AND quant.company_id = %(company)s
+                   AND location.usage IN ('internal', 'transit')
+                 GROUP BY quant.product_id, quant.location_id, quant.owner_id
+                """,
+                products=self.ids,
+                company=company.id,
+                replay=SQL(
+                    """
+                    quant.product_id = ANY(%(delivered)s) AND EXISTS(
+                        SELECT 1 FROM stock_move move
+                         WHERE move.product_id = quant.product_id
+                           AND move.state = 'done' AND move.is_in
+                           AND (move.date, move.id) > (%(date)s, %(id)s))
+                    """,
+                    delivered=deliveries.product_id.ids,
+                    date=first.date,
+                    id=first.id,
+                )
+                if first
+                else SQL("FALSE"),
             )
         )
-        accounts = {}
-        for product, location, owner, quantity in groups:
-            if owner and owner != company.partner_id and product.cost_method != "fifo":
+        accounts_cache = {} if accounts_cache is None else accounts_cache
+        products = {product.id: product for product in self}
+        locations = self.env["stock.location"].browse({row[1] for row in rows})
+        replayed = set()
+        for product_id, location_id, owner_id, quantity, replay in rows:
+            product = products[product_id]
+            if replay:
+                replayed.add(product_id)
+            if owner_id and owner_id != company.partner_id.id and product.cost_method != "fifo":
                 continue
-            product_accounts = accounts.setdefault(
-                product.product_tmpl_id, product.product_tmpl_id._get_product_accounts()
-            )
-            account = location._get_perpetual_stock_account(product_accounts)
+            product_accounts = product._get_perpetual_accounts_cached(accounts_cache)
+            account = locations.browse(location_id)._get_perpetual_stock_account(product_accounts)
             quantities[product, account] += quantity
-        return quantities
+        return quantities, self.browse(replayed)
 
     def _get_perpetual_stock_values(self, quantities, replayed_products=None):
         """Odoo's own stock value per (product, account), in cents, for the quantities given.
@@ -165,7 +198,7 @@ class ProductProduct(models.Model):
     # ------------------------------------------------------------------
 
     def _prepare_perpetual_adjustment_lines(
-        self, lines, accounts_cache, net_quantities=None, remainder_key=None, replayed_products=None
+        self, lines, accounts_cache, net_quantities=None, remainder_key=None, deliveries=None
     ):
         """Lines that bring each stock account, per product, to Odoo's stock value.
 
@@ -182,11 +215,14 @@ class ProductProduct(models.Model):
             to the delivery it belongs to, in place
         :param net_quantities: quantity each product gained in stock through the movements
         :param remainder_key: function(product) -> key of `_get_product_accounts`
+        :param deliveries: the AVCO deliveries among the movements, if any
         :return: the extra lines
         """
         net_quantities = net_quantities or {}
         currency = self.env.company.currency_id
-        quantities = self._get_perpetual_stock_quantities()
+        quantities, replayed_products = self._get_perpetual_stock_quantities(
+            accounts_cache, deliveries
+        )
         targets = {
             (product.id, account.id): value
             for (product, account), value in self._get_perpetual_stock_values(

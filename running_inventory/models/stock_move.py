@@ -56,7 +56,10 @@ class StockMove(models.Model):
             lines,
             accounts_cache,
             net_quantities=self._get_perpetual_net_quantities(),
-            replayed_products=self._get_perpetual_replayed_products(),
+            # Odoo replays an average-cost product's moves ordered by date (to the second),
+            # then id: a delivery that sorts before a receipt already done (same second, lower
+            # id, or back-dated) is valued there at another cost than the one Odoo gave it.
+            deliveries=self.filtered(lambda m: m.is_out and m.product_id.cost_method == "average"),
         )
         # A movement at zero value posts nothing; the stock line of a valued movement keeps its
         # quantity even when its amount is zero (e.g. a standard cost of zero).
@@ -82,35 +85,6 @@ class StockMove(models.Model):
             )
         self.purchase_line_id._post_perpetual_grni_clearing()
         self.sale_line_id._post_perpetual_gdni_clearing()
-
-    def _get_perpetual_replayed_products(self):
-        """AVCO products whose deliveries Odoo's valuation will not see in the order they
-        happened.
-
-        Odoo replays an average-cost product's moves ordered by date (to the second), then by
-        id. A delivery that sorts before a receipt already done (same second and a lower id, or
-        a back-dated delivery) is valued in the replay at a cost other than the one Odoo gave
-        it, and `standard_price` no longer gives the value on hand: those products take Odoo's
-        own `total_value`. One grouped read, only for batches with AVCO deliveries.
-        """
-        deliveries = self.filtered(lambda m: m.is_out and m.product_id.cost_method == "average")
-        if not deliveries:
-            return self.env["product.product"]
-        first = min(deliveries, key=lambda m: (m.date, m.id))
-        groups = self.env["stock.move"]._read_group(
-            [
-                ("product_id", "in", deliveries.product_id.ids),
-                ("state", "=", "done"),
-                ("is_in", "=", True),
-                "|",
-                ("date", ">", first.date),
-                "&",
-                ("date", "=", first.date),
-                ("id", ">", first.id),
-            ],
-            ["product_id"],
-        )
-        return self.env["product.product"].union(*(product for (product,) in groups))
 
     def _get_perpetual_net_quantities(self):
         """Net quantity each product gained in the valued stock through these moves."""
@@ -169,7 +143,7 @@ class StockMove(models.Model):
             )
             counterpart = self._get_perpetual_counterpart_account(source, accounts, incoming=True)
             lines += self._prepare_perpetual_pair(
-                stock_account, stock_value, quantity, counterpart, move_value
+                stock_account, stock_value, quantity, counterpart, move_value, accounts=accounts
             )
             gap_account = self._get_perpetual_gap_account(source, accounts)
             lines += self._prepare_perpetual_gap(stock_value, move_value, gap_account)
@@ -190,7 +164,13 @@ class StockMove(models.Model):
                 destination, accounts, incoming=False
             )
             lines += self._prepare_perpetual_pair(
-                stock_account, -value, -quantity, counterpart, -value, absorbs_rounding=True
+                stock_account,
+                -value,
+                -quantity,
+                counterpart,
+                -value,
+                absorbs_rounding=True,
+                accounts=accounts,
             )
         return lines
 
@@ -234,6 +214,7 @@ class StockMove(models.Model):
         counterpart_is_stock=False,
         absorbs_rounding=False,
         kind="movement",
+        accounts=None,
     ):
         """The stock line and its counterpart (signed balances: stock debited by `stock_value`,
         counterpart credited by `counterpart_value`)."""
@@ -244,7 +225,7 @@ class StockMove(models.Model):
             "product_uom_id": self.product_id.uom_id.id,
             "stock_move_id": self.id,
             "stock_valuation_kind": kind,
-            "name": f"{self.reference or self.display_name} - {self.product_id.display_name}",
+            "name": f"{self.reference or self.display_name} - {self.product_id.name}",
         }
         partner = (self.picking_id.partner_id or self.partner_id).commercial_partner_id
         return [
@@ -259,7 +240,7 @@ class StockMove(models.Model):
             },
             {
                 **common,
-                **self._get_perpetual_interim_links(counterpart),
+                **self._get_perpetual_interim_links(counterpart, accounts),
                 "account_id": counterpart.id,
                 "balance": -currency.round(counterpart_value),
                 "quantity": -quantity,
@@ -270,13 +251,13 @@ class StockMove(models.Model):
             },
         ]
 
-    def _get_perpetual_interim_links(self, counterpart):
+    def _get_perpetual_interim_links(self, counterpart, accounts=None):
         """Tie interim lines to the purchase / sale line they wait an invoice for."""
         self.ensure_one()
         links = {}
         if not (self.purchase_line_id or self.sale_line_id):
             return links
-        accounts = self.product_id.product_tmpl_id._get_product_accounts()
+        accounts = accounts or self.product_id.product_tmpl_id._get_product_accounts()
         if self.purchase_line_id and counterpart == accounts["grni"]:
             links["interim_purchase_line_id"] = self.purchase_line_id.id
         if self.sale_line_id and counterpart == accounts["gdni"]:
@@ -301,7 +282,7 @@ class StockMove(models.Model):
                 "name": self.env._(
                     "%(reference)s - %(product)s: difference to the standard cost",
                     reference=self.reference or self.display_name,
-                    product=self.product_id.display_name,
+                    product=self.product_id.name,
                 ),
                 "is_stock": False,
                 "absorbs_rounding": False,
@@ -344,14 +325,18 @@ class StockMove(models.Model):
     def _prepare_perpetual_entries(self, lines, accounts_cache):
         """Group the lines in one entry per stock journal and accounting date."""
         moves_by_id = {move.id: move for move in self}
+        dates = {}
         entries = {}
         for line in lines:
             move = moves_by_id.get(line["stock_move_id"]) or self[:1]
             product = self.env["product.product"].browse(line["product_id"])
             journal = product._get_perpetual_accounts_cached(accounts_cache)["stock_journal"]
-            date = move.company_id._get_perpetual_accounting_date(
-                move._get_perpetual_movement_date(), journal
-            )
+            movement_date = move._get_perpetual_movement_date()
+            if (journal, movement_date) not in dates:
+                dates[journal, movement_date] = move.company_id._get_perpetual_accounting_date(
+                    movement_date, journal
+                )
+            date = dates[journal, movement_date]
             entry = entries.setdefault(
                 (journal, date),
                 {"journal": journal, "date": date, "lines": [], "stock_moves": self.browse()},

@@ -1,0 +1,187 @@
+"""Perpetual postings: what the mode adds to picking validation, and whether it grows with a
+product's history. Run by `make bench`; figures go in the issue notes.
+
+Same database, same run: products in a perpetual category against products in a periodic one
+(Odoo's default, which posts nothing), both AVCO; every picking validated by its own call.
+"""
+
+from common import Probe, odoo_env, parse_args, ratio
+
+from odoo import Command
+
+BATCH = 200
+
+
+class PostingBench:
+    def __init__(self, env):
+        self.env = env
+        company = env.company
+        self.warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+        self.stock = self.warehouse.lot_stock_id
+        self.supplier = env.ref("stock.stock_location_suppliers")
+        self.customer = env.ref("stock.stock_location_customers")
+        self.categories = {
+            mode: env["product.category"].create(
+                {
+                    "name": f"Bench {mode}",
+                    "property_cost_method": "average",
+                    "property_valuation": mode,
+                }
+            )
+            for mode in ("perpetual", "periodic")
+        }
+        assert company.inventory_valuation == "perpetual", "the bench database must be perpetual"
+
+    def products(self, mode, count):
+        return self.env["product.product"].create(
+            [
+                {
+                    "name": f"Bench {mode} {index}",
+                    "is_storable": True,
+                    "categ_id": self.categories[mode].id,
+                    "standard_price": 10.0,
+                }
+                for index in range(count)
+            ]
+        )
+
+    def picking(self, products, quantity, incoming):
+        source, destination = (
+            (self.supplier, self.stock) if incoming else (self.stock, self.customer)
+        )
+        picking_type = self.warehouse.in_type_id if incoming else self.warehouse.out_type_id
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            "value_manual": 10.0 * quantity if incoming else 0.0,
+                        }
+                    )
+                    for product in products
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.quantity = quantity
+        picking.move_ids.picked = True
+        return picking
+
+    @staticmethod
+    def validate(picking):
+        picking._action_done()
+
+    def one_line_pickings(self, mode, incoming, products=None):
+        products = products or self.products(mode, 1)
+        pickings = [self.picking(products, 1, incoming) for _ in range(BATCH)]
+        probe = Probe(self.env)
+        for picking in pickings:
+            probe(self.validate, picking)
+        return probe
+
+    def many_line_picking(self, mode, incoming, products):
+        probe = Probe(self.env)
+        probe(self.validate, self.picking(products, 1, incoming))
+        return probe
+
+    def history(self, mode, prior_moves):
+        """Per-move cost of one-line receipts and deliveries of a product that already has
+        `prior_moves` done receipts (validated as one picking of as many moves)."""
+        product = self.products(mode, 1)
+        history = self.picking(product, 1, incoming=True)
+        if prior_moves > 1:
+            history.move_ids = [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": 1,
+                        "quantity": 1,
+                        "picked": True,
+                        "location_id": self.supplier.id,
+                        "location_dest_id": self.stock.id,
+                        "value_manual": 10.0,
+                    }
+                )
+                for _ in range(prior_moves - 1)
+            ]
+            history.action_confirm()
+            history.move_ids.quantity = 1
+            history.move_ids.picked = True
+        history._action_done()
+        receipts, deliveries = Probe(self.env), Probe(self.env)
+        for _ in range(20):
+            receipts(self.validate, self.picking(product, 1, incoming=True))
+            deliveries(self.validate, self.picking(product, 1, incoming=False))
+        return receipts, deliveries
+
+
+def row(label, perpetual, periodic, per_move=1, skip=5):
+    (p_seconds, p_queries), (o_seconds, o_queries) = perpetual.median(skip), periodic.median(skip)
+    print(
+        f"{label:<34} {o_seconds * 1000 / per_move:9.2f} {p_seconds * 1000 / per_move:9.2f}"
+        f" {100 * (ratio(p_seconds, o_seconds) - 1):+8.1f}%"
+        f" {o_queries / per_move:9.2f} {p_queries / per_move:9.2f} {(p_queries - o_queries) / per_move:+9.2f}"
+    )
+
+
+def main():
+    args = parse_args(__doc__)
+    with odoo_env(args.config, args.database) as env:
+        bench = PostingBench(env)
+        print(f"Perpetual postings, {BATCH}-move batches, AVCO; medians per move (ms, SQL queries)")
+        print(
+            f"{'':34} {'periodic':>9} {'perpet.':>9} {'added':>9} {'q perio':>9} {'q perp':>9} {'q added':>9}"
+        )
+        for incoming, label in ((True, "receipts"), (False, "deliveries")):
+            perpetual = {mode: bench.products(mode, BATCH) for mode in ("perpetual", "periodic")}
+            if not incoming:  # stock to deliver from
+                for mode, products in perpetual.items():
+                    bench.validate(bench.picking(products, 10, incoming=True))
+            row(
+                f"{BATCH} one-line {label}",
+                bench.one_line_pickings("perpetual", incoming),
+                bench.one_line_pickings("periodic", incoming),
+            )
+            row(
+                f"one {BATCH}-line {label}",
+                bench.many_line_picking("perpetual", incoming, perpetual["perpetual"]),
+                bench.many_line_picking("periodic", incoming, perpetual["periodic"]),
+                per_move=BATCH,
+                skip=0,
+            )
+        print()
+        print("Growth with the product's history: one-line pickings, ms per move (20 each)")
+        print(
+            f"{'prior moves':>12} {'':12} {'periodic':>9} {'perpet.':>9} {'added':>9} {'q added':>9}"
+        )
+        added = {}
+        for prior in (100, 10_000):
+            perpetual = bench.history("perpetual", prior)
+            periodic = bench.history("periodic", prior)
+            for kind, p_probe, o_probe in zip(
+                ("receipt", "delivery"), perpetual, periodic, strict=True
+            ):
+                (p_s, p_q), (o_s, o_q) = p_probe.median(2), o_probe.median(2)
+                added[prior, kind] = (p_s - o_s, o_s)
+                print(
+                    f"{prior:>12} {kind:12} {o_s * 1000:9.2f} {p_s * 1000:9.2f}"
+                    f" {(p_s - o_s) * 1000:+9.2f} {p_q - o_q:+9.0f}"
+                )
+        print()
+        for kind in ("receipt", "delivery"):
+            (added_100, odoo_100), (added_10k, odoo_10k) = added[100, kind], added[10_000, kind]
+            print(
+                f"{kind}: added cost at 10,000 / at 100 prior moves = {ratio(added_10k, added_100):.2f}"
+                f"   (Odoo's own cost grows {ratio(odoo_10k, odoo_100):.2f}x)"
+            )
+
+
+if __name__ == "__main__":
+    main()
