@@ -127,7 +127,8 @@ def row(label, perpetual, periodic, per_move=1, skip=5):
     print(
         f"{label:<34} {o_seconds * 1000 / per_move:9.2f} {p_seconds * 1000 / per_move:9.2f}"
         f" {100 * (ratio(p_seconds, o_seconds) - 1):+8.1f}%"
-        f" {o_queries / per_move:9.2f} {p_queries / per_move:9.2f} {(p_queries - o_queries) / per_move:+9.2f}"
+        f" {o_queries / per_move:9.2f} {p_queries / per_move:9.2f}"
+        f" {(p_queries - o_queries) / per_move:+9.2f}"
     )
 
 
@@ -136,14 +137,13 @@ def main():
     with odoo_env(args.config, args.database) as env:
         bench = PostingBench(env)
         print(f"Perpetual postings, {BATCH}-move batches, AVCO; medians per move (ms, SQL queries)")
-        print(
-            f"{'':34} {'periodic':>9} {'perpet.':>9} {'added':>9} {'q perio':>9} {'q perp':>9} {'q added':>9}"
-        )
+        headers = ("periodic", "perpet.", "added", "q perio", "q perp", "q added")
+        print(f"{'':34}" + "".join(f" {header:>9}" for header in headers))
         for incoming, label in ((True, "receipts"), (False, "deliveries")):
-            perpetual = {mode: bench.products(mode, BATCH) for mode in ("perpetual", "periodic")}
+            products = {mode: bench.products(mode, BATCH) for mode in ("perpetual", "periodic")}
             if not incoming:  # stock to deliver from
-                for mode, products in perpetual.items():
-                    bench.validate(bench.picking(products, 10, incoming=True))
+                for mode_products in products.values():
+                    bench.validate(bench.picking(mode_products, 10, incoming=True))
             row(
                 f"{BATCH} one-line {label}",
                 bench.one_line_pickings("perpetual", incoming),
@@ -151,16 +151,15 @@ def main():
             )
             row(
                 f"one {BATCH}-line {label}",
-                bench.many_line_picking("perpetual", incoming, perpetual["perpetual"]),
-                bench.many_line_picking("periodic", incoming, perpetual["periodic"]),
+                bench.many_line_picking("perpetual", incoming, products["perpetual"]),
+                bench.many_line_picking("periodic", incoming, products["periodic"]),
                 per_move=BATCH,
                 skip=0,
             )
         print()
         print("Growth with the product's history: one-line pickings, ms per move (20 each)")
-        print(
-            f"{'prior moves':>12} {'':12} {'periodic':>9} {'perpet.':>9} {'added':>9} {'q added':>9}"
-        )
+        headers = ("periodic", "perpet.", "added", "q added")
+        print(f"{'prior moves':>12} {'':12}" + "".join(f" {header:>9}" for header in headers))
         added = {}
         for prior in (100, 10_000):
             perpetual = bench.history("perpetual", prior)
@@ -178,7 +177,8 @@ def main():
         for kind in ("receipt", "delivery"):
             (added_100, odoo_100), (added_10k, odoo_10k) = added[100, kind], added[10_000, kind]
             print(
-                f"{kind}: added cost at 10,000 / at 100 prior moves = {ratio(added_10k, added_100):.2f}"
+                f"{kind}: added cost at 10,000 / at 100 prior moves ="
+                f" {ratio(added_10k, added_100):.2f}"
                 f"   (Odoo's own cost grows {ratio(odoo_10k, odoo_100):.2f}x)"
             )
 
