@@ -12,8 +12,11 @@
     "depends": ["stock_account", "purchase_stock", "sale_stock"],
     "data": [
         "security/running_inventory_security.xml",
+        "data/ir_cron_data.xml",
+        "views/stock_warehouse_orderpoint_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/stock_warehouse_orderpoint_demo.xml",
     ],
 }

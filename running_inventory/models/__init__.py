@@ -1,1 +1,1 @@
-
+from . import stock_warehouse_orderpoint
