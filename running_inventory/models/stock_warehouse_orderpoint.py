@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round, format_date, formatLang
+from odoo.tools import SQL, float_round, format_date, get_lang
 
 from ..tools.demand_statistics import (
     round_up,
@@ -29,6 +29,30 @@ from ..tools.demand_statistics import (
 DEMAND_CRON_BATCH_SIZE = 2000
 # Context key: the recomputation logs its min/max changes itself, once for the whole batch.
 NO_MIN_MAX_LOG = "running_inventory_no_min_max_log"
+
+
+class DemandFormat:
+    """Numbers and dates as the buyer reads them, set up once per recomputation.
+
+    ``formatLang`` and ``format_date`` look the language up at each call, too slow for the
+    thirty figures of ten thousand explanations. Thousands are grouped by three.
+    """
+
+    def __init__(self, env):
+        lang = get_lang(env)
+        self._env = env
+        self._separators = str.maketrans(
+            {",": lang.thousands_sep or "", ".": lang.decimal_point or "."}
+        )
+        self._dates = {}
+
+    def num(self, value, digits=2):
+        return f"{value:,.{digits}f}".translate(self._separators)
+
+    def date(self, day):
+        if day not in self._dates:
+            self._dates[day] = format_date(self._env, day)
+        return self._dates[day]
 
 
 class StockWarehouseOrderpoint(models.Model):
@@ -281,20 +305,24 @@ class StockWarehouseOrderpoint(models.Model):
     def _recompute_demand_driven(self):
         """Recompute the demand-driven rules of ``self``; the others are never touched.
 
-        One query reads the history of all of them; min and max are written only where they
-        change, and the changes are logged on the products' chatter in one batch.
+        One query reads the history of all of them, stock rules are resolved once per group
+        of alike rules; min and max are written only where they change, and the changes are
+        logged on the products' chatter in one batch.
         """
         orderpoints = self.filtered("demand_driven")
         if not orderpoints:
             return
         today = fields.Date.context_today(self)
         history = orderpoints._read_demand_history(today)
+        context = {
+            "fmt": DemandFormat(self.env),
+            "stock_rules": orderpoints._get_demand_rule_resolver(),
+        }
         now = fields.Datetime.now()
         before = {op.id: (op.product_min_qty, op.product_max_qty) for op in orderpoints}
-        quiet = orderpoints.with_context(**{NO_MIN_MAX_LOG: True})
-        for orderpoint in quiet:
+        for orderpoint in orderpoints.with_context(**{NO_MIN_MAX_LOG: True}):
             daily = history.get((orderpoint.product_id.id, orderpoint.warehouse_id.id), {})
-            vals = orderpoint._prepare_demand_vals(daily, today)
+            vals = orderpoint._prepare_demand_vals(daily, today, context)
             vals["demand_computed_on"] = now
             for fname in ("product_min_qty", "product_max_qty"):
                 if (
@@ -400,13 +428,18 @@ class StockWarehouseOrderpoint(models.Model):
             history[product_id, warehouse_id][day] = (delivered, returned)
         return history
 
-    def _prepare_demand_vals(self, daily, today):
-        """Values of one rule from its daily history ``{date: (delivered, returned)}``."""
+    def _prepare_demand_vals(self, daily, today, context):
+        """Values of one rule from its daily history ``{date: (delivered, returned)}``.
+
+        :param context: what the recomputation shares between rules: ``fmt``, a
+            :class:`DemandFormat`, and ``stock_rules``, from :meth:`_get_demand_rule_resolver`
+        """
         self.ensure_one()
         days = [today - timedelta(days=offset) for offset in range(self.demand_history_days, 0, -1)]
+        nothing = (0.0, 0.0)
         demand = summarize_daily_demand(
-            [daily.get(day, (0.0, 0.0))[0] for day in days],
-            [daily.get(day, (0.0, 0.0))[1] for day in days],
+            [daily.get(day, nothing)[0] for day in days],
+            [daily.get(day, nothing)[1] for day in days],
             self.demand_outlier_k,
         )
         figures = {"demand": demand, "first_day": days[0], "last_day": days[-1]}
@@ -422,18 +455,27 @@ class StockWarehouseOrderpoint(models.Model):
         elif demand.zero_share * 100.0 > self.demand_intermittent_share:
             vals["demand_state"] = "intermittent"
         else:
-            lead = self._get_demand_lead_time()
+            lead = self._get_demand_lead_time(context["stock_rules"])
             figures["lead"] = lead
             vals["demand_lead_days"] = lead["days"]
             if lead["days"] <= 0:
                 vals["demand_state"] = "no_lead_time"
             else:
+                figures["packaging"], figures["pack_qty"] = self._get_demand_packaging(
+                    context["stock_rules"]
+                )
                 vals.update(self._prepare_demand_min_max_vals(demand, lead["days"], figures))
-        vals["demand_explanation"] = self._get_demand_explanation(vals["demand_state"], figures)
+        vals["demand_explanation"] = self._get_demand_explanation(
+            vals["demand_state"], figures, context["fmt"]
+        )
         return vals
 
     def _prepare_demand_min_max_vals(self, demand, lead_days, figures):
-        """Safety stock, min and max of a rule with enough demand and a lead time."""
+        """Safety stock, min and max of a rule with enough demand and a lead time.
+
+        Min is rounded up to the rule's multiple (or the unit's precision); max to the
+        packaging found in ``figures`` (see :meth:`_get_demand_packaging`), else the multiple.
+        """
         self.ensure_one()
         z = service_level_z(self.demand_service_level)
         safety = safety_stock(
@@ -443,19 +485,9 @@ class StockWarehouseOrderpoint(models.Model):
         step = self.demand_rounding_multiple or self.product_uom.rounding
         min_qty = self.product_uom.round(round_up(min_raw, step))
         max_raw = min_qty + demand.average * self.demand_review_days
-        packaging, pack_qty = self._get_demand_packaging()
-        max_qty = self.product_uom.round(round_up(max_raw, pack_qty or step))
-        figures.update(
-            z=z,
-            safety=safety,
-            min_raw=min_raw,
-            step=step,
-            min=min_qty,
-            max_raw=max_raw,
-            packaging=packaging,
-            pack_qty=pack_qty,
-            max=max_qty,
-        )
+        max_qty = self.product_uom.round(round_up(max_raw, figures["pack_qty"] or step))
+        figures.update(z=z, safety=safety, min_raw=min_raw, step=step, min=min_qty)
+        figures.update(max_raw=max_raw, max=max_qty)
         return {
             "demand_state": "computed",
             "demand_safety_stock": safety,
@@ -463,7 +495,45 @@ class StockWarehouseOrderpoint(models.Model):
             "product_max_qty": max(max_qty, min_qty),
         }
 
-    def _get_demand_lead_time(self):
+    def _get_demand_rule_resolver(self):
+        """A function giving, for a rule of ``self``, the stock rules Odoo's scheduler uses.
+
+        They are Odoo's ``rule_ids`` (``product._get_rules_from_location``), resolved once per
+        group of rules with the same inputs: the location, the rule's route, the routes of the
+        product and of its category, and the warehouse routes Odoo keeps for the product
+        (``stock.rule._filter_warehouse_routes``, where purchase_stock and mrp drop the buy and
+        manufacture routes of a product without vendor or bill of materials). Reading
+        ``rule_ids`` would cost a query per rule (its cache key calls ``get_total_routes``).
+        """
+        Rule = self.env["stock.rule"]
+        warehouses = self.env["stock.warehouse"].search([("company_id", "in", self.company_id.ids)])
+        warehouse_routes = [(wh, route) for wh in warehouses for route in wh.route_ids]
+        resolved, by_orderpoint = {}, {}
+
+        def stock_rules(orderpoint):
+            if orderpoint.id in by_orderpoint:
+                return by_orderpoint[orderpoint.id]
+            product = orderpoint.product_id
+            key = (
+                orderpoint.location_id.id,
+                orderpoint.route_id.id,
+                frozenset((product.route_ids | product.categ_id.total_route_ids).ids),
+                frozenset(
+                    (warehouse.id, route.id)
+                    for warehouse, route in warehouse_routes
+                    if Rule._filter_warehouse_routes(product, warehouse, route)
+                ),
+            )
+            if key not in resolved:
+                resolved[key] = product._get_rules_from_location(
+                    orderpoint.location_id, route_ids=orderpoint.route_id
+                ).with_context(bypass_delay_description=True, bypass_global_horizon_days=True)
+            by_orderpoint[orderpoint.id] = resolved[key]
+            return resolved[key]
+
+        return stock_rules
+
+    def _get_demand_lead_time(self, stock_rules):
         """Lead time in days: the override, else Odoo's lead time of the rule's route.
 
         Odoo's lead time is the one its scheduler uses (vendor's delay and days to purchase for
@@ -474,9 +544,9 @@ class StockWarehouseOrderpoint(models.Model):
         self.ensure_one()
         if self.demand_lead_days_manual:
             return {"days": self.demand_lead_days_manual, "manual": True}
-        delays, _description = self.rule_ids.with_context(
-            bypass_delay_description=True, bypass_global_horizon_days=True
-        )._get_lead_days(self.product_id, **self._get_lead_days_values())
+        delays, _description = stock_rules(self)._get_lead_days(
+            self.product_id, **self._get_lead_days_values()
+        )
         if delays.get("no_vendor_found_delay"):
             return {"days": 0.0, "manual": False, "no_vendor": True}
         return {
@@ -485,16 +555,16 @@ class StockWarehouseOrderpoint(models.Model):
             "vendor_days": delays.get("purchase_delay", 0.0),
         }
 
-    def _get_demand_packaging(self):
+    def _get_demand_packaging(self, stock_rules):
         """The unit the maximum is rounded up to, and its quantity in the product's unit.
 
         The rule's Multiple when set, else the vendor's purchase unit when the rule buys: the
-        same units Odoo rounds the ordered quantity to.
+        units Odoo rounds the ordered quantity to.
         """
         self.ensure_one()
         product_uom = self.product_id.uom_id
         packaging = self.replenishment_uom_id
-        if not packaging and "buy" in self.rule_ids.mapped("action"):
+        if not packaging and "buy" in stock_rules(self).mapped("action"):
             seller = self.supplier_id or self.product_id.with_company(
                 self.company_id
             )._select_seller(quantity=None)
@@ -507,14 +577,10 @@ class StockWarehouseOrderpoint(models.Model):
     # Explanation and chatter
     # ------------------------------------------------------------------
 
-    def _demand_num(self, value, digits=2):
-        """A figure as the buyer reads it (language's separators)."""
-        return formatLang(self.env, value, digits=digits)
-
-    def _get_demand_explanation(self, state, figures):
+    def _get_demand_explanation(self, state, figures, fmt):
         """The buyer's reading of the recomputation: figures and formulas with their numbers."""
         self.ensure_one()
-        num = self._demand_num
+        num = fmt.num
         demand = figures["demand"]
         uom = self.product_uom.name
         lines = [
@@ -524,8 +590,8 @@ class StockWarehouseOrderpoint(models.Model):
                 "net %(net)s %(uom)s.",
                 warehouse=self.warehouse_id.name,
                 days=demand.days,
-                first=format_date(self.env, figures["first_day"]),
-                last=format_date(self.env, figures["last_day"]),
+                first=fmt.date(figures["first_day"]),
+                last=fmt.date(figures["last_day"]),
                 delivered=num(demand.delivered),
                 returned=num(demand.returned),
                 net=num(demand.net),
@@ -542,7 +608,7 @@ class StockWarehouseOrderpoint(models.Model):
                 )
             )
             return "\n".join(lines)
-        lines.append(self._get_demand_series_explanation(demand))
+        lines.append(self._get_demand_series_explanation(demand, fmt))
         if state == "intermittent":
             lines.append(
                 self.env._(
@@ -555,13 +621,13 @@ class StockWarehouseOrderpoint(models.Model):
                 )
             )
             return "\n".join(lines)
-        lines.append(self._get_demand_lead_time_explanation(figures["lead"]))
+        lines.append(self._get_demand_lead_time_explanation(figures["lead"], fmt))
         if state == "computed":
-            lines.extend(self._get_demand_min_max_explanation(demand, figures))
+            lines.extend(self._get_demand_min_max_explanation(demand, figures, fmt))
         return "\n".join(lines)
 
-    def _get_demand_series_explanation(self, demand):
-        num = self._demand_num
+    def _get_demand_series_explanation(self, demand, fmt):
+        num = fmt.num
         if demand.cap is None:
             outliers = self.env._("Outliers: not capped.")
         elif demand.capped_days:
@@ -594,8 +660,8 @@ class StockWarehouseOrderpoint(models.Model):
             outliers=outliers,
         )
 
-    def _get_demand_lead_time_explanation(self, lead):
-        num = self._demand_num
+    def _get_demand_lead_time_explanation(self, lead, fmt):
+        num = fmt.num
         if lead["manual"]:
             return self.env._(
                 "Lead time L = %(days)s days, set on the rule.", days=num(lead["days"])
@@ -618,8 +684,8 @@ class StockWarehouseOrderpoint(models.Model):
             other=num(lead["days"] - lead["vendor_days"]),
         )
 
-    def _get_demand_min_max_explanation(self, demand, figures):
-        num = self._demand_num
+    def _get_demand_min_max_explanation(self, demand, figures, fmt):
+        num = fmt.num
         uom = self.product_uom.name
         common = {
             "z": num(figures["z"], 3),
@@ -682,7 +748,7 @@ class StockWarehouseOrderpoint(models.Model):
         :param before: {orderpoint id: (min, max)} read before the change
         :param from_demand: the change comes from the demand-driven recomputation
         """
-        num = self._demand_num
+        num = DemandFormat(self.env).num
         lines_by_template = defaultdict(list)
         for orderpoint in self:
             old_min, old_max = before.get(orderpoint.id, (0.0, 0.0))

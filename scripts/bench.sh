@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make bench`: the benchmarks in bench/ print figures (seconds, SQL queries); they do not pass
+# or fail. They share a database $BENCH_DB without demo data, created once; each bench/*.py
+# builds the data it needs in it the first time it runs.
+source "$(dirname "$0")/lib.sh"
+setup_all
+BENCH_DB=${BENCH_DB:-running_inventory_bench}
+
+if db_has_module "$BENCH_DB" running_inventory; then
+    step "Updating running_inventory in the benchmark database $BENCH_DB"
+    odoo_bin -d "$BENCH_DB" -u running_inventory --stop-after-init --log-level=warn
+else
+    drop_db "$BENCH_DB"
+    step "Creating the benchmark database $BENCH_DB with running_inventory (no demo data)"
+    odoo_db init "$BENCH_DB" >/dev/null
+    odoo_bin -d "$BENCH_DB" -i running_inventory --stop-after-init --log-level=warn
+fi
+
+export ODOO_CONF BENCH_DB
+cd "$ROOT"
+for script in bench/*.py; do
+    step "$script"
+    "$PY" "$script"
+done
