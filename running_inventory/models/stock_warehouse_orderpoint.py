@@ -156,6 +156,12 @@ class StockWarehouseOrderpoint(models.Model):
         help="Today plus the days of cover: when the stock on hand runs out at the average "
         "daily demand, before any replenishment.",
     )
+    demand_stockout_risk = fields.Boolean(
+        "Stockout Before Replenishment",
+        compute="_compute_demand_cover",
+        help="The projected stockout comes before an order placed today would arrive "
+        "(today plus the lead time used).",
+    )
 
     @api.constrains(
         "demand_history_days",
@@ -202,17 +208,19 @@ class StockWarehouseOrderpoint(models.Model):
                     )
                 )
 
-    @api.depends("qty_on_hand", "demand_add", "demand_driven")
+    @api.depends("qty_on_hand", "demand_add", "demand_driven", "demand_lead_days")
     def _compute_demand_cover(self):
         today = fields.Date.context_today(self)
         for orderpoint in self:
             if not orderpoint.demand_driven or orderpoint.demand_add <= 0:
                 orderpoint.demand_days_of_cover = 0.0
                 orderpoint.demand_stockout_date = False
+                orderpoint.demand_stockout_risk = False
                 continue
             cover = max(orderpoint.qty_on_hand, 0.0) / orderpoint.demand_add
             orderpoint.demand_days_of_cover = cover
             orderpoint.demand_stockout_date = today + timedelta(days=math.floor(cover))
+            orderpoint.demand_stockout_risk = cover < orderpoint.demand_lead_days
 
     def write(self, vals):
         """Log each change of min or max on the product's chatter (rules have no chatter)."""
@@ -306,23 +314,21 @@ class StockWarehouseOrderpoint(models.Model):
         """Recompute the demand-driven rules of ``self``; the others are never touched.
 
         One query reads the history of all of them, stock rules are resolved once per group
-        of alike rules; min and max are written only where they change, and the changes are
-        logged on the products' chatter in one batch.
+        of alike rules (:meth:`_prefill_demand_rule_ids`); min and max are written only where
+        they change, and the changes are logged on the products' chatter in one batch.
         """
         orderpoints = self.filtered("demand_driven")
         if not orderpoints:
             return
         today = fields.Date.context_today(self)
         history = orderpoints._read_demand_history(today)
-        context = {
-            "fmt": DemandFormat(self.env),
-            "stock_rules": orderpoints._get_demand_rule_resolver(),
-        }
+        orderpoints._prefill_demand_rule_ids()
+        fmt = DemandFormat(self.env)
         now = fields.Datetime.now()
         before = {op.id: (op.product_min_qty, op.product_max_qty) for op in orderpoints}
         for orderpoint in orderpoints.with_context(**{NO_MIN_MAX_LOG: True}):
             daily = history.get((orderpoint.product_id.id, orderpoint.warehouse_id.id), {})
-            vals = orderpoint._prepare_demand_vals(daily, today, context)
+            vals = orderpoint._prepare_demand_vals(daily, today, fmt)
             vals["demand_computed_on"] = now
             for fname in ("product_min_qty", "product_max_qty"):
                 if (
@@ -336,9 +342,9 @@ class StockWarehouseOrderpoint(models.Model):
     def _read_demand_history(self, today):
         """Daily demand of the (product, warehouse) of every rule in ``self``, in ONE query.
 
-        :return: {(product_id, warehouse_id): {date: (delivered, returned)}} in the product's
-            unit, over the longest window of ``self`` (days before ``today``, in the user's
-            timezone).
+        :return: {(product_id, warehouse_id): {days before today: (delivered, returned)}} in
+            the product's unit, over the longest window of ``self`` (calendar days of the
+            user's timezone; yesterday is 1).
         """
         if not self:
             return {}
@@ -371,15 +377,15 @@ class StockWarehouseOrderpoint(models.Model):
             ), flow AS (
                 -- deliveries and consumption: from the warehouse to a customer or production
                 SELECT m.product_id, src.warehouse_id, m.date AS day_date,
-                       m.quantity * move_uom.factor / product_uom.factor AS delivered,
+                       m.quantity * move_unit.factor / product_unit.factor AS delivered,
                        0.0 AS returned
                   FROM stock_move m
                   JOIN stock_location src ON src.id = m.location_id
                   JOIN stock_location dest ON dest.id = m.location_dest_id
-                  JOIN uom_uom move_uom ON move_uom.id = m.product_uom
+                  JOIN uom_uom move_unit ON move_unit.id = m.product_uom
                   JOIN product_product product ON product.id = m.product_id
                   JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
-                  JOIN uom_uom product_uom ON product_uom.id = tmpl.uom_id
+                  JOIN uom_uom product_unit ON product_unit.id = tmpl.uom_id
                  WHERE m.state = 'done'
                    AND m.product_id = ANY(%(products)s)
                    AND m.date >= %(date_from)s AND m.date < %(date_to)s
@@ -390,14 +396,14 @@ class StockWarehouseOrderpoint(models.Model):
                 SELECT m.product_id, COALESCE(orig_src.warehouse_id, dest.warehouse_id),
                        COALESCE(orig.date, m.date),
                        0.0,
-                       m.quantity * move_uom.factor / product_uom.factor
+                       m.quantity * move_unit.factor / product_unit.factor
                   FROM stock_move m
                   JOIN stock_location src ON src.id = m.location_id
                   JOIN stock_location dest ON dest.id = m.location_dest_id
-                  JOIN uom_uom move_uom ON move_uom.id = m.product_uom
+                  JOIN uom_uom move_unit ON move_unit.id = m.product_uom
                   JOIN product_product product ON product.id = m.product_id
                   JOIN product_template tmpl ON tmpl.id = product.product_tmpl_id
-                  JOIN uom_uom product_uom ON product_uom.id = tmpl.uom_id
+                  JOIN uom_uom product_unit ON product_unit.id = tmpl.uom_id
              LEFT JOIN stock_move orig ON orig.id = m.origin_returned_move_id
              LEFT JOIN stock_location orig_src ON orig_src.id = orig.location_id
                  WHERE m.state = 'done'
@@ -410,39 +416,47 @@ class StockWarehouseOrderpoint(models.Model):
                         OR (src.usage = 'production' AND m.origin_returned_move_id IS NOT NULL))
             )
             SELECT flow.product_id, flow.warehouse_id,
-                   (flow.day_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
+                   %(today)s::date
+                   - (flow.day_date AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS days_ago,
                    SUM(flow.delivered), SUM(flow.returned)
               FROM flow
               JOIN pair ON pair.product_id = flow.product_id
                        AND pair.warehouse_id = flow.warehouse_id
-          GROUP BY flow.product_id, flow.warehouse_id, day
+          GROUP BY flow.product_id, flow.warehouse_id, days_ago
             """,
             products=[product_id for product_id, _warehouse_id in pairs],
             warehouses=[warehouse_id for _product_id, warehouse_id in pairs],
             date_from=utc(first_day),
             date_to=utc(today),
+            today=today,
             tz=tz.zone,
         )
         history = defaultdict(dict)
-        for product_id, warehouse_id, day, delivered, returned in self.env.execute_query(query):
-            history[product_id, warehouse_id][day] = (delivered, returned)
+        for product_id, warehouse_id, days_ago, delivered, returned in self.env.execute_query(
+            query
+        ):
+            history[product_id, warehouse_id][days_ago] = (delivered, returned)
         return history
 
-    def _prepare_demand_vals(self, daily, today, context):
-        """Values of one rule from its daily history ``{date: (delivered, returned)}``.
+    def _prepare_demand_vals(self, daily, today, fmt):
+        """Values of one rule from its daily history ``{days before today: (delivered,
+        returned)}`` (see :meth:`_read_demand_history`).
 
-        :param context: what the recomputation shares between rules: ``fmt``, a
-            :class:`DemandFormat`, and ``stock_rules``, from :meth:`_get_demand_rule_resolver`
+        :param fmt: a :class:`DemandFormat`, shared by the rules of a recomputation
         """
         self.ensure_one()
-        days = [today - timedelta(days=offset) for offset in range(self.demand_history_days, 0, -1)]
+        window = range(self.demand_history_days, 0, -1)  # oldest day first
         nothing = (0.0, 0.0)
         demand = summarize_daily_demand(
-            [daily.get(day, nothing)[0] for day in days],
-            [daily.get(day, nothing)[1] for day in days],
+            [daily.get(days_ago, nothing)[0] for days_ago in window],
+            [daily.get(days_ago, nothing)[1] for days_ago in window],
             self.demand_outlier_k,
         )
-        figures = {"demand": demand, "first_day": days[0], "last_day": days[-1]}
+        figures = {
+            "demand": demand,
+            "first_day": today - timedelta(days=self.demand_history_days),
+            "last_day": today - timedelta(days=1),
+        }
         vals = {
             "demand_add": demand.average,
             "demand_stddev": demand.stddev,
@@ -455,18 +469,16 @@ class StockWarehouseOrderpoint(models.Model):
         elif demand.zero_share * 100.0 > self.demand_intermittent_share:
             vals["demand_state"] = "intermittent"
         else:
-            lead = self._get_demand_lead_time(context["stock_rules"])
+            lead = self._get_demand_lead_time()
             figures["lead"] = lead
             vals["demand_lead_days"] = lead["days"]
             if lead["days"] <= 0:
                 vals["demand_state"] = "no_lead_time"
             else:
-                figures["packaging"], figures["pack_qty"] = self._get_demand_packaging(
-                    context["stock_rules"]
-                )
+                figures["packaging"], figures["pack_qty"] = self._get_demand_packaging()
                 vals.update(self._prepare_demand_min_max_vals(demand, lead["days"], figures))
         vals["demand_explanation"] = self._get_demand_explanation(
-            vals["demand_state"], figures, context["fmt"]
+            vals["demand_state"], figures, fmt
         )
         return vals
 
@@ -495,24 +507,29 @@ class StockWarehouseOrderpoint(models.Model):
             "product_max_qty": max(max_qty, min_qty),
         }
 
-    def _get_demand_rule_resolver(self):
-        """A function giving, for a rule of ``self``, the stock rules Odoo's scheduler uses.
+    def _prefill_demand_rule_ids(self):
+        """Resolve Odoo's ``rule_ids`` of ``self`` once per group of alike reorder rules.
 
-        They are Odoo's ``rule_ids`` (``product._get_rules_from_location``), resolved once per
-        group of rules with the same inputs: the location, the rule's route, the routes of the
-        product and of its category, and the warehouse routes Odoo keeps for the product
-        (``stock.rule._filter_warehouse_routes``, where purchase_stock and mrp drop the buy and
-        manufacture routes of a product without vendor or bill of materials). Reading
-        ``rule_ids`` would cost a query per rule (its cache key calls ``get_total_routes``).
+        Odoo computes ``rule_ids`` rule by rule, with a query each (its cache key calls the
+        product's ``get_total_routes``): a query per rule for the lead times, the days to order
+        and the quantities to order of thousands of rules. What it computes,
+        ``product._get_rules_from_location(location, route_ids=route)``, depends on the
+        location, the rule's route, the routes of the product and of its category, and the
+        warehouse routes Odoo keeps for the product (``stock.rule._filter_warehouse_routes``,
+        where purchase_stock and mrp drop the buy and manufacture routes of a product without
+        vendor or bill of materials). Rules sharing those inputs share their stock rules: they
+        are resolved once and put in the cache of ``rule_ids``, as Odoo's compute would, for
+        Odoo's own computations of this transaction too. Rules already in cache are kept.
         """
+        field = self._fields["rule_ids"]
+        orderpoints = self.filtered(lambda op: op.product_id and op.location_id)
         Rule = self.env["stock.rule"]
-        warehouses = self.env["stock.warehouse"].search([("company_id", "in", self.company_id.ids)])
+        warehouses = self.env["stock.warehouse"].search(
+            [("company_id", "in", orderpoints.company_id.ids)]
+        )
         warehouse_routes = [(wh, route) for wh in warehouses for route in wh.route_ids]
-        resolved, by_orderpoint = {}, {}
-
-        def stock_rules(orderpoint):
-            if orderpoint.id in by_orderpoint:
-                return by_orderpoint[orderpoint.id]
+        resolved, values = {}, []
+        for orderpoint in orderpoints:
             product = orderpoint.product_id
             key = (
                 orderpoint.location_id.id,
@@ -527,13 +544,11 @@ class StockWarehouseOrderpoint(models.Model):
             if key not in resolved:
                 resolved[key] = product._get_rules_from_location(
                     orderpoint.location_id, route_ids=orderpoint.route_id
-                ).with_context(bypass_delay_description=True, bypass_global_horizon_days=True)
-            by_orderpoint[orderpoint.id] = resolved[key]
-            return resolved[key]
+                )._ids
+            values.append(resolved[key])
+        field._insert_cache(orderpoints, values)
 
-        return stock_rules
-
-    def _get_demand_lead_time(self, stock_rules):
+    def _get_demand_lead_time(self):
         """Lead time in days: the override, else Odoo's lead time of the rule's route.
 
         Odoo's lead time is the one its scheduler uses (vendor's delay and days to purchase for
@@ -544,9 +559,9 @@ class StockWarehouseOrderpoint(models.Model):
         self.ensure_one()
         if self.demand_lead_days_manual:
             return {"days": self.demand_lead_days_manual, "manual": True}
-        delays, _description = stock_rules(self)._get_lead_days(
-            self.product_id, **self._get_lead_days_values()
-        )
+        delays, _description = self.rule_ids.with_context(
+            bypass_delay_description=True, bypass_global_horizon_days=True
+        )._get_lead_days(self.product_id, **self._get_lead_days_values())
         if delays.get("no_vendor_found_delay"):
             return {"days": 0.0, "manual": False, "no_vendor": True}
         return {
@@ -555,7 +570,7 @@ class StockWarehouseOrderpoint(models.Model):
             "vendor_days": delays.get("purchase_delay", 0.0),
         }
 
-    def _get_demand_packaging(self, stock_rules):
+    def _get_demand_packaging(self):
         """The unit the maximum is rounded up to, and its quantity in the product's unit.
 
         The rule's Multiple when set, else the vendor's purchase unit when the rule buys: the
@@ -564,7 +579,7 @@ class StockWarehouseOrderpoint(models.Model):
         self.ensure_one()
         product_uom = self.product_id.uom_id
         packaging = self.replenishment_uom_id
-        if not packaging and "buy" in stock_rules(self).mapped("action"):
+        if not packaging and "buy" in self.rule_ids.mapped("action"):
             seller = self.supplier_id or self.product_id.with_company(
                 self.company_id
             )._select_seller(quantity=None)

@@ -213,6 +213,32 @@ class TestDemandDrivenOrderpoint(DemandDrivenCase):
         rule.action_recompute_demand()
         self.assertDemand(rule, "computed", minimum=30.0, maximum=100.0)
 
+    def test_stock_rules_resolved_once_per_group_are_odoos(self):
+        """The rules put in the cache of rule_ids per group are those Odoo computes per rule:
+        bought with or without vendor, through the warehouse's buy route (which Odoo keeps
+        only for products with a vendor), a two-step reception, an explicit route."""
+        self.warehouse_2.reception_steps = "two_steps"
+        with_vendor = self._create_product("With vendor", delay=5)
+        other_vendor = self._create_product("Other vendor", delay=9)
+        without_vendor = self._create_product("Without vendor", vendor=False)
+        (with_vendor | without_vendor).route_ids = False  # the warehouses' buy route only
+        rules = self.env["stock.warehouse.orderpoint"].concat(
+            *(
+                self._create_rule(product, warehouse)
+                for product in (with_vendor, other_vendor, without_vendor)
+                for warehouse in (self.warehouse, self.warehouse_2)
+            ),
+            self._create_rule(self._create_product("Explicit route"), route_id=self.buy_route.id),
+        )
+        rules.invalidate_recordset(["rule_ids"])
+        rules._prefill_demand_rule_ids()
+        prefilled = {rule: rule.rule_ids for rule in rules}
+        rules.invalidate_recordset(["rule_ids"])
+        for rule in rules:
+            self.assertEqual(rule.rule_ids, prefilled[rule], rule.product_id.name)
+        self.assertEqual(prefilled[rules[0]].mapped("action"), ["buy"])
+        self.assertNotIn("buy", prefilled[rules[4]].mapped("action"))
+
     def test_units_and_packaging_rounding(self):
         """Deliveries in dozens of a product kept in units; bought by packs of 6.
 
@@ -274,9 +300,7 @@ class TestDemandDrivenOrderpoint(DemandDrivenCase):
         with self.assertQueryCount(1):
             rule_1._read_demand_history(TODAY)
         self.assertEqual(len(history[product.id, self.warehouse.id]), 10)
-        self.assertEqual(
-            history[product.id, self.warehouse_2.id][TODAY - timedelta(days=1)], (15.0, 0.0)
-        )
+        self.assertEqual(history[product.id, self.warehouse_2.id][1], (15.0, 0.0))
 
         rules.action_recompute_demand()
         self.assertDemand(rule_1, "computed", add=10.0, sigma=0.0, minimum=70.0, maximum=140.0)

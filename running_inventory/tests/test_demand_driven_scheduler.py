@@ -73,6 +73,10 @@ class TestDemandDrivenScheduler(DemandDrivenCase):
         self.assertDemand(short_rule, "computed", minimum=70.0, maximum=140.0)
         self.assertEqual(short_rule.qty_to_order, 80.0)
         self.assertEqual(enough_rule.qty_to_order, 0.0)
+        # 60 / 10 = 6 days of cover, less than the 7 days an order placed today takes.
+        self.assertEqual(short_rule.demand_days_of_cover, 6.0)
+        self.assertTrue(short_rule.demand_stockout_risk)
+        self.assertFalse(enough_rule.demand_stockout_risk)
 
         short_rule.action_replenish()
 
