@@ -2,6 +2,7 @@
 queries. Benchmarks print figures; they do not pass or fail."""
 
 import argparse
+import os
 import statistics
 import time
 from contextlib import contextmanager
@@ -13,8 +14,8 @@ from odoo.tools import config
 
 def parse_args(description):
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    parser.add_argument("--database", required=True)
+    parser.add_argument("--config", default=os.environ.get("ODOO_CONF"), help="Odoo configuration")
+    parser.add_argument("--database", default=os.environ.get("BENCH_DB"))
     return parser.parse_args()
 
 

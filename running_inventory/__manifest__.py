@@ -19,10 +19,13 @@
         "views/stock_location_views.xml",
         "views/stock_move_views.xml",
         "views/account_move_line_views.xml",
+        "data/ir_cron_data.xml",
+        "views/stock_warehouse_orderpoint_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/res_users_demo.xml",
         "demo/perpetual_valuation_demo.xml",
+        "demo/stock_warehouse_orderpoint_demo.xml",
     ],
 }

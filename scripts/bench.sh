@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# `make bench`: every benchmark in bench/ against a database of its own (created once, with
-# running_inventory and without demo data). Benchmarks print figures; they do not pass or fail.
+# `make bench`: the benchmarks in bench/ print figures (seconds, SQL queries); they do not pass
+# or fail. They share a database $BENCH_DB without demo data, created once (and updated to the
+# current code afterwards); each bench/bench_*.py builds the data it needs in it.
+# BENCH=name runs only the benchmarks whose file name contains it.
 source "$(dirname "$0")/lib.sh"
 setup_all
 BENCH_DB=${BENCH_DB:-running_inventory_bench}
-if ! db_has_module "$BENCH_DB" running_inventory; then
+
+if db_has_module "$BENCH_DB" running_inventory; then
+    step "Updating running_inventory in the benchmark database $BENCH_DB"
+    odoo_bin -d "$BENCH_DB" -u running_inventory --stop-after-init --log-level=warn
+else
     drop_db "$BENCH_DB"
-    step "Creating the benchmark database $BENCH_DB"
+    step "Creating the benchmark database $BENCH_DB with running_inventory (no demo data)"
     odoo_db init "$BENCH_DB" >/dev/null
     odoo_bin -d "$BENCH_DB" -i running_inventory --stop-after-init --log-level=warn
 fi
-for script in "$ROOT"/bench/bench_*.py; do
+
+export ODOO_CONF BENCH_DB
+cd "$ROOT"
+for script in bench/bench_*.py; do
     [ -n "${BENCH:-}" ] && [[ "$script" != *"$BENCH"* ]] && continue
-    step "$(basename "$script")"
-    (cd "$ROOT/bench" && "$PY" "$script" --config "$ODOO_CONF" --database "$BENCH_DB")
+    step "$script"
+    "$PY" "$script" --config "$ODOO_CONF" --database "$BENCH_DB"
 done

@@ -12,3 +12,4 @@ from . import sale_order_line
 from . import product_value
 from . import stock_move_line
 from . import res_config_settings
+from . import stock_warehouse_orderpoint

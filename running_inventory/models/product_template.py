@@ -25,16 +25,27 @@ class ProductTemplate(models.Model):
 
     def _get_product_accounts(self):
         accounts = super()._get_product_accounts()
-        category = self.categ_id
         company = self.env.company
         accounts.update(
             {
-                "grni": category.property_stock_grni_account_id or company.account_stock_grni_id,
-                "gdni": category.property_stock_gdni_account_id or company.account_stock_gdni_id,
-                "price_difference": category.property_price_difference_account_id,
+                "grni": self._get_category_account("property_stock_grni_account_id")
+                or company.account_stock_grni_id,
+                "gdni": self._get_category_account("property_stock_gdni_account_id")
+                or company.account_stock_gdni_id,
+                "price_difference": self._get_category_account(
+                    "property_price_difference_account_id"
+                ),
             }
         )
         return accounts
+
+    def _get_category_account(self, field_name):
+        """A category account property, or its company default for a product without category
+        (as stock_account reads the stock valuation account)."""
+        category = self.categ_id
+        return category[field_name] or category._fields[field_name].get_company_dependent_fallback(
+            category
+        )
 
     def _get_perpetual_accounts(self, required=()):
         """The accounts the perpetual mode posts to, checked: a missing one stops the operation.

@@ -4,3 +4,6 @@ from . import test_movements
 from . import test_entry_writer
 from . import test_go_live
 from . import test_property_invariants
+from . import test_demand_statistics
+from . import test_demand_driven_orderpoint
+from . import test_demand_driven_scheduler

@@ -1,0 +1,1 @@
+from . import demand_statistics
