@@ -10,6 +10,7 @@ from common import Probe, odoo_env, parse_args, ratio
 from odoo import Command
 
 BATCH = 200
+MODES = ("perpetual", "periodic")
 
 
 class PostingBench:
@@ -78,32 +79,40 @@ class PostingBench:
     def validate(picking):
         picking._action_done()
 
-    def one_line_pickings(self, mode, incoming, products=None):
-        products = products or self.products(mode, 1)
-        pickings = [self.picking(products, 1, incoming) for _ in range(BATCH)]
-        probe = Probe(self.env)
-        for picking in pickings:
-            probe(self.validate, picking)
-        return probe
+    def one_line_pickings(self, incoming):
+        """BATCH one-line pickings per mode, validated alternately so that both modes see the
+        same load on the machine."""
+        pickings = {mode: [self.picking(self.products(mode, 1), 1, incoming)] for mode in MODES}
+        for mode in MODES:
+            product = pickings[mode][0].product_id
+            if not incoming:
+                self.validate(self.picking(product, BATCH + 1, incoming=True))
+            pickings[mode] += [self.picking(product, 1, incoming) for _ in range(BATCH - 1)]
+        probes = {mode: Probe(self.env) for mode in MODES}
+        for index in range(BATCH):
+            order = MODES if index % 2 else MODES[::-1]
+            for mode in order:
+                probes[mode](self.validate, pickings[mode][index])
+        return probes
 
     def many_line_picking(self, mode, incoming, products):
         probe = Probe(self.env)
         probe(self.validate, self.picking(products, 1, incoming))
         return probe
 
-    def history(self, mode, prior_moves):
+    def history(self, prior_moves):
         """Per-move cost of one-line receipts and deliveries of a product that already has
-        `prior_moves` done receipts (validated as one picking of as many moves)."""
-        product = self.products(mode, 1)
-        history = self.picking(product, 1, incoming=True)
-        if prior_moves > 1:
+        `prior_moves` done receipts (validated as one picking of as many moves), per mode,
+        alternately."""
+        products = {}
+        for mode in MODES:
+            product = self.products(mode, 1)
+            history = self.picking(product, 1, incoming=True)
             history.move_ids = [
                 Command.create(
                     {
                         "product_id": product.id,
                         "product_uom_qty": 1,
-                        "quantity": 1,
-                        "picked": True,
                         "location_id": self.supplier.id,
                         "location_dest_id": self.stock.id,
                         "value_manual": 10.0,
@@ -114,12 +123,16 @@ class PostingBench:
             history.action_confirm()
             history.move_ids.quantity = 1
             history.move_ids.picked = True
-        history._action_done()
-        receipts, deliveries = Probe(self.env), Probe(self.env)
-        for _ in range(20):
-            receipts(self.validate, self.picking(product, 1, incoming=True))
-            deliveries(self.validate, self.picking(product, 1, incoming=False))
-        return receipts, deliveries
+            history._action_done()
+            products[mode] = product
+        probes = {(mode, kind): Probe(self.env) for mode in MODES for kind in ("in", "out")}
+        for index in range(20):
+            order = MODES if index % 2 else MODES[::-1]
+            for mode in order:
+                for kind, incoming in (("in", True), ("out", False)):
+                    picking = self.picking(products[mode], 1, incoming)
+                    probes[mode, kind](self.validate, picking)
+        return probes
 
 
 def row(label, perpetual, periodic, per_move=1, skip=5):
@@ -140,15 +153,12 @@ def main():
         headers = ("periodic", "perpet.", "added", "q perio", "q perp", "q added")
         print(f"{'':34}" + "".join(f" {header:>9}" for header in headers))
         for incoming, label in ((True, "receipts"), (False, "deliveries")):
-            products = {mode: bench.products(mode, BATCH) for mode in ("perpetual", "periodic")}
+            probes = bench.one_line_pickings(incoming)
+            row(f"{BATCH} one-line {label}", probes["perpetual"], probes["periodic"])
+            products = {mode: bench.products(mode, BATCH) for mode in MODES}
             if not incoming:  # stock to deliver from
                 for mode_products in products.values():
                     bench.validate(bench.picking(mode_products, 10, incoming=True))
-            row(
-                f"{BATCH} one-line {label}",
-                bench.one_line_pickings("perpetual", incoming),
-                bench.one_line_pickings("periodic", incoming),
-            )
             row(
                 f"one {BATCH}-line {label}",
                 bench.many_line_picking("perpetual", incoming, products["perpetual"]),
@@ -162,15 +172,13 @@ def main():
         print(f"{'prior moves':>12} {'':12}" + "".join(f" {header:>9}" for header in headers))
         added = {}
         for prior in (100, 10_000):
-            perpetual = bench.history("perpetual", prior)
-            periodic = bench.history("periodic", prior)
-            for kind, p_probe, o_probe in zip(
-                ("receipt", "delivery"), perpetual, periodic, strict=True
-            ):
-                (p_s, p_q), (o_s, o_q) = p_probe.median(2), o_probe.median(2)
-                added[prior, kind] = (p_s - o_s, o_s)
+            probes = bench.history(prior)
+            for kind, label in (("in", "receipt"), ("out", "delivery")):
+                (p_s, p_q) = probes["perpetual", kind].median(2)
+                (o_s, o_q) = probes["periodic", kind].median(2)
+                added[prior, label] = (p_s - o_s, o_s)
                 print(
-                    f"{prior:>12} {kind:12} {o_s * 1000:9.2f} {p_s * 1000:9.2f}"
+                    f"{prior:>12} {label:12} {o_s * 1000:9.2f} {p_s * 1000:9.2f}"
                     f" {(p_s - o_s) * 1000:+9.2f} {p_q - o_q:+9.0f}"
                 )
         print()
