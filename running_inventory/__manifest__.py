@@ -12,8 +12,24 @@
     "depends": ["stock_account", "purchase_stock", "sale_stock"],
     "data": [
         "security/running_inventory_security.xml",
+        "security/running_inventory_count_security.xml",
+        "security/ir.model.access.csv",
+        "data/running_inventory_count_data.xml",
+        "views/running_inventory_count_views.xml",
+        "views/running_inventory_count_plan_views.xml",
+        "views/running_inventory_abc_classification_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/running_inventory_count_accuracy_views.xml",
+        "report/running_inventory_count_reports.xml",
+        "report/running_inventory_count_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/running_inventory_count_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "running_inventory/static/tests/tours/*.js",
+        ],
+    },
 }
