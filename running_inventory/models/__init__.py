@@ -1,4 +1,3 @@
-
 from . import res_company
 from . import res_config_settings
 from . import running_inventory_count_plan

@@ -26,7 +26,7 @@ class RunningInventoryAbcClassification(models.Model):
     product_id = fields.Many2one("product.product", required=True, index=True, ondelete="cascade")
     abc_class = fields.Selection(ABC_CLASSES, string="Class", required=True, index=True)
     rank = fields.Integer(required=True)
-    consumption_value = fields.Monetary(string="Consumption Value")
+    consumption_value = fields.Monetary()
     value_percent = fields.Float(string="Share of Value (%)", aggregator="sum")
     cumulative_percent = fields.Float(string="Cumulative Share (%)", aggregator="max")
     date = fields.Datetime(string="Classified On", required=True)

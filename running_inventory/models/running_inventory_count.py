@@ -27,7 +27,7 @@ class RunningInventoryCount(models.Model):
 
     _name = "running.inventory.count"
     _description = "Count Session"
-    _inherit = ["mail.thread", "mail.activity.mixin", "barcodes.barcode_events_mixin"]
+    _inherit = ("mail.thread", "mail.activity.mixin", "barcodes.barcode_events_mixin")
     _order = "date_due desc, id desc"
     _check_company_auto = True
 
@@ -127,9 +127,7 @@ class RunningInventoryCount(models.Model):
     line_ids = fields.One2many("running.inventory.count.line", "count_id", string="Lines")
     line_count = fields.Integer(compute="_compute_line_stats")
     line_to_count_count = fields.Integer(string="Lines to Count", compute="_compute_line_stats")
-    line_to_recount_count = fields.Integer(
-        string="Lines to Recount", compute="_compute_line_stats"
-    )
+    line_to_recount_count = fields.Integer(string="Lines to Recount", compute="_compute_line_stats")
     counted_user_ids = fields.Many2many(
         "res.users",
         string="Counted By",
@@ -146,7 +144,6 @@ class RunningInventoryCount(models.Model):
     move_ids = fields.One2many("stock.move", "count_id", string="Adjustments", readonly=True)
     move_count = fields.Integer(compute="_compute_move_count")
     variance_value = fields.Monetary(
-        string="Variance Value",
         compute="_compute_variance",
         groups=AUDITOR_GROUP,
         help="Sum of the value of the differences (gains minus losses).",
@@ -201,7 +198,9 @@ class RunningInventoryCount(models.Model):
 
     def _compute_move_count(self):
         counts = dict(
-            self.env["stock.move"]._read_group([("count_id", "in", self.ids)], ["count_id"], ["__count"])
+            self.env["stock.move"]._read_group(
+                [("count_id", "in", self.ids)], ["count_id"], ["__count"]
+            )
         )
         for count in self:
             count.move_count = counts.get(count, 0)
@@ -225,8 +224,9 @@ class RunningInventoryCount(models.Model):
     def _check_locations_in_warehouse(self):
         for count in self:
             wrong = count.location_ids.filtered(
-                lambda loc, count=count: loc.usage != "internal"
-                or loc.warehouse_id != count.warehouse_id
+                lambda loc, count=count: (
+                    loc.usage != "internal" or loc.warehouse_id != count.warehouse_id
+                )
             )
             if wrong:
                 raise UserError(
@@ -343,11 +343,15 @@ class RunningInventoryCount(models.Model):
                     )
                 )
         lines = self.sudo().line_ids
-        to_recount = lines.filtered(lambda line: line.status == "counted" and line.is_over_threshold)
+        to_recount = lines.filtered(
+            lambda line: line.status == "counted" and line.is_over_threshold
+        )
         to_recount._flag_recount()
         self.sudo().write({"state": "counted", "date_counted": fields.Datetime.now()})
         for count in self:
-            count._message_counting_done(to_recount.filtered(lambda line, c=count: line.count_id == c))
+            count._message_counting_done(
+                to_recount.filtered(lambda line, c=count: line.count_id == c)
+            )
         return True
 
     def _message_counting_done(self, to_recount):
@@ -458,11 +462,17 @@ class RunningInventoryCount(models.Model):
         """
         self.ensure_one()
         if not self.location_ids:
-            raise UserError(self.env._("Choose the locations to count in %(count)s.", count=self.name))
-        groups = self.env["stock.quant"].sudo()._read_group(
-            self._get_snapshot_quant_domain(),
-            ["location_id", "product_id", "lot_id", "package_id", "owner_id"],
-            ["quantity:sum"],
+            raise UserError(
+                self.env._("Choose the locations to count in %(count)s.", count=self.name)
+            )
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                self._get_snapshot_quant_domain(),
+                ["location_id", "product_id", "lot_id", "package_id", "owner_id"],
+                ["quantity:sum"],
+            )
         )
         products = self.env["product.product"].concat(*(group[1] for group in groups))
         if self.include_zero_stock:
@@ -505,13 +515,17 @@ class RunningInventoryCount(models.Model):
     def _get_abc_classes(self, products):
         """{product: its current ABC class in this session's warehouse}"""
         self.ensure_one()
-        classifications = self.env["running.inventory.abc.classification"].sudo().search_fetch(
-            [
-                ("warehouse_id", "=", self.warehouse_id.id),
-                ("plan_id.active", "=", True),
-                ("product_id", "in", products.ids),
-            ],
-            ["product_id", "abc_class"],
+        classifications = (
+            self.env["running.inventory.abc.classification"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("warehouse_id", "=", self.warehouse_id.id),
+                    ("plan_id.active", "=", True),
+                    ("product_id", "in", products.ids),
+                ],
+                ["product_id", "abc_class"],
+            )
         )
         return {cls.product_id: cls.abc_class for cls in classifications}
 
@@ -575,7 +589,9 @@ class RunningInventoryCount(models.Model):
         product, lot = self._find_scanned_product(barcode)
         if not product:
             return self._scan_warning(
-                self.env._("No location, product or lot matches barcode %(barcode)s.", barcode=barcode)
+                self.env._(
+                    "No location, product or lot matches barcode %(barcode)s.", barcode=barcode
+                )
             )
         line = self._find_scanned_line(product, lot)
         if line:
@@ -583,7 +599,9 @@ class RunningInventoryCount(models.Model):
             return None
         if self.state != "in_progress":
             return self._scan_warning(
-                self.env._("%(product)s is not on the lines to recount.", product=product.display_name)
+                self.env._(
+                    "%(product)s is not on the lines to recount.", product=product.display_name
+                )
             )
         self.line_ids += self.env["running.inventory.count.line"].new(
             {
@@ -616,9 +634,11 @@ class RunningInventoryCount(models.Model):
 
     def _find_scanned_line(self, product, lot):
         lines = self.line_ids.filtered(
-            lambda line: line.product_id == product
-            and (not lot or line.lot_id == lot)
-            and (self.state == "in_progress" or line.status in ("to_recount", "recounted"))
+            lambda line: (
+                line.product_id == product
+                and (not lot or line.lot_id == lot)
+                and (self.state == "in_progress" or line.status in ("to_recount", "recounted"))
+            )
         )
         if self.scan_location_id:
             lines = lines.filtered(lambda line: line.location_id == self.scan_location_id)

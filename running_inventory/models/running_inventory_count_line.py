@@ -214,11 +214,22 @@ class RunningInventoryCountLine(models.Model):
             for vals in vals_list:
                 vals.setdefault("quantity_expected", vals["quantity_snapshot"])
             return super().create(vals_list)
-        return self._create_found_lines(vals_list)
+        # Lines added while counting, for goods the snapshot did not list.
+        counted = [vals.pop("quantity_counted", None) for vals in vals_list]
+        vals_list = self._prepare_found_line_vals_list(vals_list)
+        lines = super(RunningInventoryCountLine, self.sudo()).create(vals_list).sudo(self.env.su)
+        to_record = {
+            line: quantity
+            for line, quantity in zip(lines, counted, strict=True)
+            if quantity is not None
+        }
+        if to_record:
+            lines.browse([line.id for line in to_record])._record_counts(to_record)
+        return lines
 
-    def _create_found_lines(self, vals_list):
-        """Lines added while counting, for goods the snapshot did not list. Their snapshot is
-        what the system holds for them now (usually nothing).
+    def _prepare_found_line_vals_list(self, vals_list):
+        """Checks the lines a counter adds while counting and completes them with their
+        snapshot: what the system holds for them now (usually nothing).
         """
         if not self.env.su:
             extra = {fname for vals in vals_list for fname in vals} - FOUND_LINE_FIELDS
@@ -231,38 +242,31 @@ class RunningInventoryCountLine(models.Model):
                     )
                 )
         self.check_access("create")
-        counts = self.env["running.inventory.count"].browse({vals["count_id"] for vals in vals_list})
+        counts = self.env["running.inventory.count"].browse(
+            {vals["count_id"] for vals in vals_list}
+        )
         counts.check_access("write")
-        counted = [vals.pop("quantity_counted", None) for vals in vals_list]
-        now = fields.Datetime.now()
         # New records to check and key the lines before creating them.
         new_lines = self.sudo().concat(*(self.sudo().new(vals) for vals in vals_list))
         new_lines._check_found_lines()
         current = new_lines._get_current_quantities()
+        now = fields.Datetime.now()
+        result = []
         for vals, new_line in zip(vals_list, new_lines, strict=True):
-            count = new_line.count_id
+            count, product = new_line.count_id, new_line.product_id
             quantity = current.get(new_line._get_quant_key(), 0.0)
-            vals.update(
-                {
-                    "quantity_snapshot": quantity,
-                    "quantity_expected": quantity,
-                    "date_snapshot": now,
-                    "is_unexpected": True,
-                    "abc_class": count._get_abc_classes(new_line.product_id).get(
-                        new_line.product_id
-                    ),
-                    "unit_cost": count._get_unit_costs(new_line.product_id)[new_line.product_id],
-                }
+            result.append(
+                dict(
+                    vals,
+                    quantity_snapshot=quantity,
+                    quantity_expected=quantity,
+                    date_snapshot=now,
+                    is_unexpected=True,
+                    abc_class=count._get_abc_classes(product).get(product),
+                    unit_cost=count._get_unit_costs(product)[product],
+                )
             )
-        lines = super(RunningInventoryCountLine, self.sudo()).create(vals_list).with_env(self.env)
-        to_record = {
-            line: quantity
-            for line, quantity in zip(lines, counted, strict=True)
-            if quantity is not None
-        }
-        if to_record:
-            lines.browse([line.id for line in to_record])._record_counts(to_record)
-        return lines
+        return result
 
     def _check_found_lines(self):
         for line in self:
@@ -330,8 +334,10 @@ class RunningInventoryCountLine(models.Model):
         self.env["running.inventory.count"]._check_auditor()
         self.check_access("write")
         wrong = self.filtered(
-            lambda line: line.count_id.state not in ("counted", "to_approve")
-            or line.status not in ("counted", "recounted")
+            lambda line: (
+                line.count_id.state not in ("counted", "to_approve")
+                or line.status not in ("counted", "recounted")
+            )
         )
         if wrong:
             raise UserError(
@@ -412,7 +418,9 @@ class RunningInventoryCountLine(models.Model):
                     "Recounted by %(user)s: %(lines)s.",
                     user=user.name,
                     lines=", ".join(
-                        recounted.filtered(lambda line, c=count: line.count_id == c)._get_line_labels()
+                        recounted.filtered(
+                            lambda line, c=count: line.count_id == c
+                        )._get_line_labels()
                     ),
                 ),
                 author_id=user.partner_id.id,

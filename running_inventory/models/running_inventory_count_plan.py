@@ -27,7 +27,7 @@ class RunningInventoryCountPlan(models.Model):
 
     _name = "running.inventory.count.plan"
     _description = "Cycle Count Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ("mail.thread",)
     _order = "warehouse_id"
     _check_company_auto = True
 
@@ -172,8 +172,9 @@ class RunningInventoryCountPlan(models.Model):
     def _check_locations_in_warehouse(self):
         for plan in self:
             wrong = plan.location_ids.filtered(
-                lambda loc, plan=plan: loc.usage != "internal"
-                or loc.warehouse_id != plan.warehouse_id
+                lambda loc, plan=plan: (
+                    loc.usage != "internal" or loc.warehouse_id != plan.warehouse_id
+                )
             )
             if wrong:
                 raise ValidationError(
@@ -216,7 +217,10 @@ class RunningInventoryCountPlan(models.Model):
             "running_inventory.running_inventory_count_action"
         )
         action["domain"] = [("plan_id", "=", self.id)]
-        action["context"] = {"default_plan_id": self.id, "default_warehouse_id": self.warehouse_id.id}
+        action["context"] = {
+            "default_plan_id": self.id,
+            "default_warehouse_id": self.warehouse_id.id,
+        }
         return action
 
     @api.model

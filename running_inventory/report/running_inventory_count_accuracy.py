@@ -1,7 +1,7 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
-from odoo.tools import SQL
+from odoo.tools import SQL, frozendict
 
 from ..models.running_inventory_count_plan import ABC_CLASSES
 
@@ -20,6 +20,28 @@ class RunningInventoryCountAccuracy(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "count_id"
+    # What the view reads, flushed by the ORM before any search on it.
+    _depends = frozendict(
+        {
+            "running.inventory.count": (
+                "company_id",
+                "warehouse_id",
+                "state",
+                "date_done",
+                "user_approved_id",
+            ),
+            "running.inventory.count.line": (
+                "count_id",
+                "location_id",
+                "product_id",
+                "abc_class",
+                "counter_id",
+                "is_over_threshold",
+                "value_expected",
+                "value_difference",
+            ),
+        }
+    )
 
     count_id = fields.Many2one("running.inventory.count", string="Session", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -28,7 +50,7 @@ class RunningInventoryCountAccuracy(models.Model):
     location_id = fields.Many2one("stock.location", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     abc_class = fields.Selection(ABC_CLASSES, string="ABC Class", readonly=True)
-    counter_id = fields.Many2one("res.users", string="Counter", readonly=True)
+    counter_id = fields.Many2one("res.users", readonly=True)
     user_approved_id = fields.Many2one("res.users", string="Approved By", readonly=True)
     date = fields.Datetime(string="Approved On", readonly=True)
     line_count = fields.Integer(string="Lines", readonly=True)

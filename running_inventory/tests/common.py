@@ -135,9 +135,11 @@ class CountFactoryMixin:
 
     def _line(self, count, product, location=None, lot=None):
         lines = count.sudo().line_ids.filtered(
-            lambda line: line.product_id == product
-            and (location is None or line.location_id == location)
-            and (lot is None or line.lot_id == lot)
+            lambda line: (
+                line.product_id == product
+                and (location is None or line.location_id == location)
+                and (lot is None or line.lot_id == lot)
+            )
         )
         self.assertEqual(len(lines), 1, "one line per product, location and lot")
         return lines
@@ -158,7 +160,9 @@ class RunningInventoryCountCommon(CountFactoryMixin, TestStockValuationCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.company.write({"count_threshold_quantity_percent": 15.0, "count_threshold_value": 100.0})
+        cls.company.write(
+            {"count_threshold_quantity_percent": 15.0, "count_threshold_value": 100.0}
+        )
         cls.shelf_1 = cls._create_location("Shelf 1")
         cls.shelf_2 = cls._create_location("Shelf 2")
         cls.counter_1 = cls._create_user("counter_1", COUNTER)
