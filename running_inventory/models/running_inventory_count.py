@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
 AUDITOR_GROUP = "running_inventory.group_inventory_auditor"
@@ -326,6 +326,39 @@ class RunningInventoryCount(models.Model):
                     "threshold_value": value,
                 }
             )
+        return True
+
+    def record_counts(self, counts):
+        """Records many counts at once, for handheld scanners and imports over RPC.
+
+        :param counts: list of ``[line_id, counted quantity]`` pairs, lines of this session
+        :return: True
+        """
+        self.ensure_one()
+        if not isinstance(counts, list | tuple) or not all(
+            isinstance(pair, list | tuple)
+            and len(pair) == 2
+            and isinstance(pair[0], int)
+            and isinstance(pair[1], int | float)
+            and not isinstance(pair[1], bool)
+            for pair in counts
+        ):
+            raise ValidationError(
+                self.env._("Counts are a list of [line id, counted quantity] pairs.")
+            )
+        quantities = {line_id: float(quantity) for line_id, quantity in counts}
+        if len(quantities) != len(counts):
+            raise ValidationError(self.env._("Each line is counted once per call."))
+        lines = self.env["running.inventory.count.line"].browse(list(quantities))
+        if lines - self.line_ids:
+            raise ValidationError(
+                self.env._(
+                    "Lines %(ids)s are not lines of %(count)s.",
+                    ids=(lines - self.line_ids).ids,
+                    count=self.name,
+                )
+            )
+        lines._record_counts({line: quantities[line.id] for line in lines})
         return True
 
     def action_count_done(self):

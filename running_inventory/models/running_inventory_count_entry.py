@@ -18,8 +18,9 @@ class RunningInventoryCountEntry(models.Model):
     line_id = fields.Many2one(
         "running.inventory.count.line", required=True, index=True, ondelete="cascade"
     )
-    count_id = fields.Many2one(related="line_id.count_id", store=True, index=True)
-    company_id = fields.Many2one(related="line_id.company_id", store=True)
+    # Set at creation rather than related: thousands of entries at once stay linear.
+    count_id = fields.Many2one("running.inventory.count", required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
     product_id = fields.Many2one(related="line_id.product_id")
     location_id = fields.Many2one(related="line_id.location_id")
     lot_id = fields.Many2one(related="line_id.lot_id")

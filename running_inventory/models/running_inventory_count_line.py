@@ -403,6 +403,8 @@ class RunningInventoryCountLine(models.Model):
             entries.append(
                 {
                     "line_id": line.id,
+                    "count_id": line.count_id.id,
+                    "company_id": line.company_id.id,
                     "user_id": user.id,
                     "date": now,
                     "kind": "recount" if is_recount else "count",
