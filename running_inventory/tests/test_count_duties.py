@@ -1,6 +1,6 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import RunningInventoryCountCommon
@@ -107,3 +107,25 @@ class TestCountDuties(RunningInventoryCountCommon):
             line.write({"quantity_counted": 3})
         with self.assertRaises(UserError):
             count.with_user(self.auditor_1).unlink()
+
+    def test_record_counts_checks_its_input(self):
+        """The batch entry is public (handhelds over RPC): it trusts nothing it is given."""
+        count = self._create_count(self.auditor_1, [self.stock_location])
+        other = self._create_count(self.auditor_1, [self.stock_location])
+        (count | other).with_user(self.auditor_1).action_start()
+        line, other_line = count.sudo().line_ids, other.sudo().line_ids
+        as_counter = count.with_user(self.counter_1)
+        for counts in (
+            {line.id: 3},
+            [[line.id, "3"]],
+            [[line.id, 3, 4]],
+            [[line.id, True]],
+            [[line.id, 3], [line.id, 4]],
+            [[other_line.id, 3]],
+        ):
+            with self.subTest(counts=counts), self.assertRaises(ValidationError):
+                as_counter.record_counts(counts)
+        as_counter.record_counts([[line.id, 8]])
+        self.assertRecordValues(
+            line, [{"quantity_counted": 8.0, "status": "counted", "quantity_difference": -2.0}]
+        )
