@@ -229,7 +229,7 @@ class RunningInventoryCount(models.Model):
                 )
             )
             if wrong:
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "Session %(count)s counts internal locations of its warehouse only, "
                         "not %(locations)s.",
