@@ -313,9 +313,6 @@ class RunningInventoryCount(models.Model):
         self._check_state("draft")
         self.check_access("write")
         now = fields.Datetime.now()
-        self.env["running.inventory.count.line"].sudo().create(
-            [vals for count in self for vals in count._prepare_snapshot_line_vals_list(now)]
-        )
         for count in self:
             quantity_percent, value = count._get_thresholds()
             count.sudo().write(
@@ -326,6 +323,9 @@ class RunningInventoryCount(models.Model):
                     "threshold_value": value,
                 }
             )
+        self.env["running.inventory.count.line"].sudo().create(
+            [vals for count in self for vals in count._prepare_snapshot_line_vals_list(now)]
+        )
         return True
 
     def record_counts(self, counts):
@@ -528,22 +528,26 @@ class RunningInventoryCount(models.Model):
             for location, product, lot, package, owner, quantity in groups
         ]
         if self.include_zero_stock:
-            first_location = self.location_ids[:1]
             stocked = {vals["product_id"] for vals in vals_list}
-            vals_list += [
-                {
-                    "count_id": self.id,
-                    "location_id": first_location.id,
-                    "product_id": product.id,
-                    "quantity_snapshot": 0.0,
-                    "date_snapshot": date,
-                    "abc_class": classes.get(product),
-                    "unit_cost": costs[product],
-                }
-                for product in self.product_ids
-                if product.id not in stocked
-            ]
+            missing = self.product_ids.filtered(lambda product: product.id not in stocked)
+            vals_list += self._prepare_zero_stock_line_vals_list(missing, date, classes, costs)
         return vals_list
+
+    def _prepare_zero_stock_line_vals_list(self, products, date, classes, costs):
+        """Lines to confirm that none of these products is left, at the first location."""
+        self.ensure_one()
+        return [
+            {
+                "count_id": self.id,
+                "location_id": self.location_ids[:1].id,
+                "product_id": product.id,
+                "quantity_snapshot": 0.0,
+                "date_snapshot": date,
+                "abc_class": classes.get(product),
+                "unit_cost": costs[product],
+            }
+            for product in products
+        ]
 
     def _get_abc_classes(self, products):
         """{product: its current ABC class in this session's warehouse}"""
@@ -636,6 +640,11 @@ class RunningInventoryCount(models.Model):
                     "%(product)s is not on the lines to recount.", product=product.display_name
                 )
             )
+        self._add_scanned_line(product, lot)
+        return None
+
+    def _add_scanned_line(self, product, lot):
+        """A line for goods found where the session did not expect them, counted one."""
         self.line_ids += self.env["running.inventory.count.line"].new(
             {
                 "count_id": self.id,
@@ -645,7 +654,6 @@ class RunningInventoryCount(models.Model):
                 "quantity_counted": 1,
             }
         )
-        return None
 
     def _scan_warning(self, message):
         return {"warning": {"title": self.env._("Scan"), "message": message}}

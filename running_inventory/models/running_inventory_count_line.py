@@ -386,44 +386,47 @@ class RunningInventoryCountLine(models.Model):
         now = fields.Datetime.now()
         entries = []
         for line in lines:
-            quantity = quantity_by_line[line]
             expected = current.get(line._get_quant_key(), 0.0)
-            is_recount = line.status in ("to_recount", "recounted")
-            line.write(
-                {
-                    "quantity_counted": quantity,
-                    "is_counted": True,
-                    "status": "recounted" if is_recount else "counted",
-                    "counter_id": user.id,
-                    "date_counted": now,
-                    "quantity_moved": expected - line.quantity_snapshot,
-                    "quantity_expected": expected,
-                }
-            )
-            entries.append(
-                {
-                    "line_id": line.id,
-                    "count_id": line.count_id.id,
-                    "company_id": line.company_id.id,
-                    "user_id": user.id,
-                    "date": now,
-                    "kind": "recount" if is_recount else "count",
-                    "quantity": quantity,
-                    "quantity_expected": expected,
-                }
-            )
+            vals = line._prepare_count_vals(quantity_by_line[line], expected, user, now)
+            entries.append(line._prepare_entry_vals(vals))
+            line.write(vals)
         self.env["running.inventory.count.entry"].sudo().create(entries)
-        recounted = lines.filtered(lambda line: line.status == "recounted")
-        for count in recounted.count_id:
+        lines.filtered(lambda line: line.status == "recounted")._message_recounts(user)
+
+    def _prepare_count_vals(self, quantity, expected, user, date):
+        self.ensure_one()
+        is_recount = self.status in ("to_recount", "recounted")
+        return {
+            "quantity_counted": quantity,
+            "is_counted": True,
+            "status": "recounted" if is_recount else "counted",
+            "counter_id": user.id,
+            "date_counted": date,
+            "quantity_moved": expected - self.quantity_snapshot,
+            "quantity_expected": expected,
+        }
+
+    def _prepare_entry_vals(self, count_vals):
+        self.ensure_one()
+        return {
+            "line_id": self.id,
+            "count_id": self.count_id.id,
+            "company_id": self.company_id.id,
+            "user_id": count_vals["counter_id"],
+            "date": count_vals["date_counted"],
+            "kind": "recount" if count_vals["status"] == "recounted" else "count",
+            "quantity": count_vals["quantity_counted"],
+            "quantity_expected": count_vals["quantity_expected"],
+        }
+
+    def _message_recounts(self, user):
+        for count in self.count_id:
+            lines = self.filtered(lambda line, count=count: line.count_id == count)
             count.message_post(
                 body=self.env._(
                     "Recounted by %(user)s: %(lines)s.",
                     user=user.name,
-                    lines=", ".join(
-                        recounted.filtered(
-                            lambda line, c=count: line.count_id == c
-                        )._get_line_labels()
-                    ),
+                    lines=", ".join(lines._get_line_labels()),
                 ),
                 author_id=user.partner_id.id,
             )
