@@ -128,6 +128,11 @@ class TestCountFlow(RunningInventoryCountCommon):
             quants._get_available_quantity(self.lamp, self.shelf_1, lot_id=self.lamp_lot), 4.0
         )
 
+        # The chatter says who counted and recounted.
+        bodies = "\n".join(count.message_ids.mapped("body"))
+        self.assertIn("Counting finished by counter_1", bodies)
+        self.assertIn("Recounted by counter_2", bodies)
+
         # Done is final.
         with self.assertRaises(UserError):
             count.with_user(self.auditor_2).write({"date_due": "2030-01-01"})
@@ -135,3 +140,28 @@ class TestCountFlow(RunningInventoryCountCommon):
             desk.with_user(self.auditor_2).write({"quantity_counted": 20})
         with self.assertRaises(UserError):
             count.with_user(self.auditor_2).action_cancel()
+
+    def test_chatter_tracks_the_approval(self):
+        count = self._create_count(self.auditor_1, [self.stock_location])
+        count.with_user(self.auditor_1).action_start()
+        self._enter_counts(
+            count,
+            self.counter_1,
+            {(self.chair, None, None): 10, (self.desk, None, None): 20, (self.lamp, None, None): 4},
+        )
+        count.with_user(self.counter_1).action_count_done()
+        count.with_user(self.counter_1).action_submit()
+        tracked = count.with_user(self.auditor_1).with_context(
+            tracking_disable=False, mail_notrack=False
+        )
+        # Tracking is written when a transaction commits, and skips records created in it:
+        # run the commit hooks as separate requests would.
+        self.env.cr.precommit.run()
+        tracked.action_approve()
+        self.env.cr.precommit.run()
+        values = count.message_ids.tracking_value_ids
+        approver = values.filtered(lambda value: value.field_id.name == "user_approved_id")
+        self.assertEqual(approver.new_value_char, self.auditor_1.name)
+        self.assertEqual(approver.mail_message_id.author_id, self.auditor_1.partner_id)
+        self.assertIn("date_done", values.field_id.mapped("name"))
+        self.assertFalse(count.move_ids, "counted as expected: nothing to adjust")
