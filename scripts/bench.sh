@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make bench`: runs every bench/*.py against a bench database with running_inventory (created
-# once without demo data, updated to the current code on each run). A benchmark script gets the
-# Odoo configuration and the database as arguments (and as ODOO_CONF and BENCH_DB), prints its
-# figures, and leaves the database as it found it. Figures, not pass or fail.
+# `make bench`: runs every bench/bench_*.py against a bench database with running_inventory
+# (created once without demo data, updated to the current code on each run). A benchmark runs in
+# bench/, gets `--config <odoo.conf> --database <db>`, prints its figures and leaves the database
+# as it found it. Figures, not pass or fail. BENCH=counts runs the scripts whose name has "counts".
 source "$(dirname "$0")/lib.sh"
 setup_all
 BENCH_DB=${BENCH_DB:-running_inventory_bench}
@@ -17,11 +17,10 @@ else
     odoo_bin -d "$BENCH_DB" -u running_inventory --stop-after-init --log-level=warn
 fi
 
-export ODOO_CONF BENCH_DB
-cd "$ROOT"
 status=0
-for script in bench/*.py; do
-    step "$script"
-    "$PY" "$script" "$ODOO_CONF" "$BENCH_DB" || status=1
+for script in "$ROOT"/bench/bench_*.py; do
+    [ -n "${BENCH:-}" ] && [[ "$script" != *"$BENCH"* ]] && continue
+    step "$(basename "$script")"
+    (cd "$ROOT/bench" && "$PY" "$script" --config "$ODOO_CONF" --database "$BENCH_DB") || status=1
 done
 exit $status

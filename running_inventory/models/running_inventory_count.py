@@ -512,9 +512,11 @@ class RunningInventoryCount(models.Model):
             products |= self.product_ids
         classes = self._get_abc_classes(products)
         costs = self._get_unit_costs(products)
+        # Groups come sorted by location, then product: the order to walk the shelves in.
         vals_list = [
             {
                 "count_id": self.id,
+                "sequence": sequence,
                 "location_id": location.id,
                 "product_id": product.id,
                 "lot_id": lot.id,
@@ -525,12 +527,15 @@ class RunningInventoryCount(models.Model):
                 "abc_class": classes.get(product),
                 "unit_cost": costs[product],
             }
-            for location, product, lot, package, owner, quantity in groups
+            for sequence, (location, product, lot, package, owner, quantity) in enumerate(groups)
         ]
         if self.include_zero_stock:
             stocked = {vals["product_id"] for vals in vals_list}
             missing = self.product_ids.filtered(lambda product: product.id not in stocked)
-            vals_list += self._prepare_zero_stock_line_vals_list(missing, date, classes, costs)
+            zero_stock = self._prepare_zero_stock_line_vals_list(missing, date, classes, costs)
+            for sequence, vals in enumerate(zero_stock, start=len(vals_list)):
+                vals["sequence"] = sequence
+            vals_list += zero_stock
         return vals_list
 
     def _prepare_zero_stock_line_vals_list(self, products, date, classes, costs):

@@ -24,7 +24,7 @@ class RunningInventoryCountLine(models.Model):
 
     _name = "running.inventory.count.line"
     _description = "Count Line"
-    _order = "count_id, location_id, product_id, lot_id, package_id, id"
+    _order = "count_id, sequence, id"
     _check_company_auto = True
 
     count_id = fields.Many2one(
@@ -38,6 +38,9 @@ class RunningInventoryCountLine(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     count_state = fields.Selection(related="count_id.state", string="Session Status")
     blind = fields.Boolean(related="count_id.blind")
+    sequence = fields.Integer(
+        readonly=True, help="The counting order: by location, then product, at the snapshot."
+    )
     status = fields.Selection(
         [
             ("to_count", "To Count"),
@@ -193,17 +196,6 @@ class RunningInventoryCountLine(models.Model):
                 0.0 if line.count_id.blind else line.sudo().quantity_expected
             )
 
-    @api.constrains("quantity_counted")
-    def _check_quantity_counted(self):
-        for line in self:
-            if line.product_uom_id.compare(line.quantity_counted, 0) < 0:
-                raise ValidationError(
-                    self.env._(
-                        "A counted quantity cannot be negative (%(product)s).",
-                        product=line.product_id.display_name,
-                    )
-                )
-
     # ------------------------------------------------------------------
     # CRUD: counters enter counts, nothing else
     # ------------------------------------------------------------------
@@ -250,14 +242,21 @@ class RunningInventoryCountLine(models.Model):
         new_lines = self.sudo().concat(*(self.sudo().new(vals) for vals in vals_list))
         new_lines._check_found_lines()
         current = new_lines._get_current_quantities()
+        last = dict(
+            self.sudo()._read_group(
+                [("count_id", "in", counts.ids)], ["count_id"], ["sequence:max"]
+            )
+        )
         now = fields.Datetime.now()
         result = []
         for vals, new_line in zip(vals_list, new_lines, strict=True):
             count, product = new_line.count_id, new_line.product_id
             quantity = current.get(new_line._get_quant_key(), 0.0)
+            last[count] = last.get(count, 0) + 1
             result.append(
                 dict(
                     vals,
+                    sequence=last[count],
                     quantity_snapshot=quantity,
                     quantity_expected=quantity,
                     date_snapshot=now,
@@ -378,6 +377,8 @@ class RunningInventoryCountLine(models.Model):
         :param quantity_by_line: {line: counted quantity, in the product's unit}
         """
         self.check_access("write")
+        if any(quantity < 0 for quantity in quantity_by_line.values()):
+            raise ValidationError(self.env._("A counted quantity cannot be negative."))
         user = self.env.user
         # Counters may not write the expected quantities: the server writes them.
         lines = self.sudo()

@@ -50,6 +50,11 @@ class TestCountFlow(RunningInventoryCountCommon):
                  "lot_id": self.lamp_lot.id, "quantity_snapshot": 4.0, "status": "to_count"},
             ],
         )  # fmt: skip
+        self.assertEqual(
+            count.sudo().line_ids.mapped(lambda line: (line.location_id, line.product_id)),
+            [(self.shelf_1, self.chair), (self.shelf_1, self.lamp), (self.shelf_2, self.desk)],
+            "lines in walking order: by location, then product",
+        )
         self.assertEqual(count.threshold_quantity_percent, 15.0)
         self.assertEqual(count.threshold_value, 100.0)
 

@@ -48,6 +48,7 @@ class TestCountScan(RunningInventoryCountCommon):
               "quantity_snapshot": 0.0, "status": "counted"}],
         )  # fmt: skip
         self.assertEqual(self._line(self.count, self.lamp, self.shelf_1).status, "to_count")
+        self.assertEqual(self.count.sudo().line_ids[-1], found, "found goods come last")
 
     def test_scans_only_while_counting(self):
         """A scanner types anywhere on the form (barcode handler): the server checks the state."""
