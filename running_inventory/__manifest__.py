@@ -12,6 +12,7 @@
     "depends": ["stock_account", "purchase_stock", "sale_stock"],
     "data": [
         "security/running_inventory_security.xml",
+        "security/running_inventory_count_security.xml",
         "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
         "views/stock_valuation_go_live_views.xml",
@@ -21,11 +22,24 @@
         "views/account_move_line_views.xml",
         "data/ir_cron_data.xml",
         "views/stock_warehouse_orderpoint_views.xml",
+        "data/running_inventory_count_data.xml",
+        "views/running_inventory_count_views.xml",
+        "views/running_inventory_count_plan_views.xml",
+        "views/running_inventory_abc_classification_views.xml",
+        "report/running_inventory_count_accuracy_views.xml",
+        "report/running_inventory_count_reports.xml",
+        "report/running_inventory_count_templates.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/res_users_demo.xml",
         "demo/perpetual_valuation_demo.xml",
         "demo/stock_warehouse_orderpoint_demo.xml",
+        "demo/running_inventory_count_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "running_inventory/static/tests/tours/*.js",
+        ],
+    },
 }

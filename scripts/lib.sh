@@ -102,6 +102,19 @@ PYEOF
     requirements_stamp >"$stamp"
 }
 
+ensure_chromium() {
+    # Odoo's browser tests (HttpCase.start_tour) drive a headless Chromium; without one they skip.
+    local bin
+    for bin in chromium chromium-browser google-chrome google-chrome-stable; do
+        command -v "$bin" >/dev/null && return 0
+    done
+    if is_root_on_debian; then
+        apt_install chromium
+    else
+        info "No Chromium found: the browser tours will be skipped. Install chromium (Debian: apt-get install chromium)."
+    fi
+}
+
 pg_can_connect() {
     "$PY" - <<'PYEOF' 2>/dev/null
 import psycopg2

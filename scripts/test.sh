@@ -4,6 +4,7 @@
 # drive a live server over JSON-RPC. Exits non-zero on any failure, or if no test ran.
 source "$(dirname "$0")/lib.sh"
 setup_all
+ensure_chromium
 
 step "Creating a fresh test database $TEST_DB with running_inventory"
 drop_db "$TEST_DB"
@@ -14,7 +15,8 @@ export ODOO_CONF TEST_DB ODOO_PATH
 cd "$ROOT"
 status=0
 step "Addon tests (pytest-odoo): running_inventory/tests"
-"$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$ODOO_CONF" --odoo-database="$TEST_DB" \
+# --odoo-http serves the test database for the browser tours (HttpCase).
+"$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$ODOO_CONF" --odoo-database="$TEST_DB" --odoo-http \
     --junitxml="$STATE/addon-tests.xml" running_inventory/tests "$@" || status=$?
 step "Product tests against a live server (JSON-RPC): tests/"
 "$VENV/bin/pytest" -p no:cacheprovider -p no:odoo --junitxml="$STATE/product-tests.xml" tests || status=$((status ? status : $?))

@@ -21,6 +21,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.account_stock_gdni_id", readonly=False
     )
 
+    count_threshold_quantity_percent = fields.Float(
+        related="company_id.count_threshold_quantity_percent", readonly=False
+    )
+    count_threshold_value = fields.Monetary(
+        related="company_id.count_threshold_value", readonly=False
+    )
+
     def action_open_perpetual_go_live(self):
         self.ensure_one()
         return self.env["ir.actions.act_window"]._for_xml_id(

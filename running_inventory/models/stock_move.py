@@ -27,6 +27,15 @@ class StockMove(models.Model):
         readonly=True,
     )
 
+    count_id = fields.Many2one(
+        "running.inventory.count",
+        string="Count Session",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The approved count session whose difference this inventory adjustment applies.",
+    )
+
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         # Posted once Odoo has finished valuing the moves: for FIFO, Odoo updates the cost of

@@ -7,3 +7,11 @@ from . import test_property_invariants
 from . import test_demand_statistics
 from . import test_demand_driven_orderpoint
 from . import test_demand_driven_scheduler
+from . import test_count_flow
+from . import test_count_blind
+from . import test_count_duties
+from . import test_count_movements
+from . import test_count_planning
+from . import test_count_accuracy
+from . import test_count_tour
+from . import test_count_scan

@@ -1,0 +1,534 @@
+# Copyright 2026 running_inventory contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .running_inventory_count import AUDITOR_GROUP
+from .running_inventory_count_plan import ABC_CLASSES
+
+# What a line is keyed on, like a quant (see stock.quant._gather).
+QUANT_KEY_FIELDS = ("product_id", "location_id", "lot_id", "package_id", "owner_id")
+# What a counter may give when adding a line for goods found but not expected.
+FOUND_LINE_FIELDS = {*QUANT_KEY_FIELDS, "count_id", "quantity_counted"}
+
+
+class RunningInventoryCountLine(models.Model):
+    """One product, location, lot, package and owner to count in a session.
+
+    `quantity_snapshot` is the quantity when the line was snapshotted (session start, or when a
+    counter added the line). When a count is entered, `quantity_expected` becomes the quantity
+    on hand at that moment: the snapshot plus the moves done since (`quantity_moved`), so goods
+    that moved during the count make no variance. The expected quantities, the variances and the
+    values belong to the auditor group: counters cannot read them in any way (blind counting).
+    """
+
+    _name = "running.inventory.count.line"
+    _description = "Count Line"
+    _order = "count_id, sequence, id"
+    _check_company_auto = True
+
+    count_id = fields.Many2one(
+        "running.inventory.count",
+        string="Session",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="count_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    count_state = fields.Selection(related="count_id.state", string="Session Status")
+    blind = fields.Boolean(related="count_id.blind")
+    sequence = fields.Integer(
+        readonly=True, help="The counting order: by location, then product, at the snapshot."
+    )
+    status = fields.Selection(
+        [
+            ("to_count", "To Count"),
+            ("counted", "Counted"),
+            ("to_recount", "To Recount"),
+            ("recounted", "Recounted"),
+        ],
+        default="to_count",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('is_storable', '=', True)]",
+    )
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    tracking = fields.Selection(related="product_id.tracking")
+    location_id = fields.Many2one(
+        "stock.location",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('usage', '=', 'internal')]",
+    )
+    lot_id = fields.Many2one(
+        "stock.lot",
+        string="Lot/Serial Number",
+        index="btree_not_null",
+        check_company=True,
+        domain="[('product_id', '=', product_id)]",
+    )
+    package_id = fields.Many2one("stock.package", index="btree_not_null", check_company=True)
+    owner_id = fields.Many2one("res.partner", index="btree_not_null")
+    abc_class = fields.Selection(ABC_CLASSES, string="ABC Class", readonly=True)
+    is_unexpected = fields.Boolean(
+        string="Found",
+        readonly=True,
+        help="Added while counting: goods found that the snapshot did not list.",
+    )
+    date_snapshot = fields.Datetime(string="Snapshot Taken", readonly=True)
+    quantity_counted = fields.Float(string="Counted", digits="Product Unit")
+    is_counted = fields.Boolean(readonly=True)
+    counter_id = fields.Many2one("res.users", string="Counted By", readonly=True)
+    date_counted = fields.Datetime(string="Counted On", readonly=True)
+    # Blind counting: everything below that tells what the system expects is for auditors.
+    quantity_snapshot = fields.Float(
+        string="Snapshot", digits="Product Unit", readonly=True, groups=AUDITOR_GROUP
+    )
+    quantity_moved = fields.Float(
+        string="Moved Since Snapshot",
+        digits="Product Unit",
+        readonly=True,
+        groups=AUDITOR_GROUP,
+        help="Net quantity moved in (+) or out (-) of the location between the snapshot and the "
+        "count.",
+    )
+    quantity_expected = fields.Float(
+        string="Expected",
+        digits="Product Unit",
+        readonly=True,
+        groups=AUDITOR_GROUP,
+        help="On hand when counted: the snapshot plus the moves since.",
+    )
+    quantity_difference = fields.Float(
+        string="Difference",
+        digits="Product Unit",
+        compute="_compute_quantity_difference",
+        store=True,
+        groups=AUDITOR_GROUP,
+    )
+    unit_cost = fields.Float(digits="Product Price", readonly=True, groups=AUDITOR_GROUP)
+    value_expected = fields.Monetary(
+        string="Expected Value",
+        compute="_compute_values",
+        store=True,
+        groups=AUDITOR_GROUP,
+    )
+    value_difference = fields.Monetary(
+        string="Difference Value",
+        compute="_compute_values",
+        store=True,
+        groups=AUDITOR_GROUP,
+    )
+    is_over_threshold = fields.Boolean(
+        string="Over Threshold",
+        compute="_compute_is_over_threshold",
+        store=True,
+        groups=AUDITOR_GROUP,
+    )
+    entry_ids = fields.One2many(
+        "running.inventory.count.entry", "line_id", string="Count History", groups=AUDITOR_GROUP
+    )
+    quantity_expected_visible = fields.Float(
+        string="Expected Quantity",
+        digits="Product Unit",
+        compute="_compute_quantity_expected_visible",
+        help="The expected quantity, shown to counters only when the session is not blind.",
+    )
+
+    _key_unique = models.UniqueIndex(
+        "(count_id, product_id, location_id, COALESCE(lot_id, 0), COALESCE(package_id, 0), "
+        "COALESCE(owner_id, 0))",
+        "A product is counted once per location, lot, package and owner in a session.",
+    )
+
+    @api.depends("is_counted", "quantity_counted", "quantity_expected")
+    def _compute_quantity_difference(self):
+        for line in self:
+            line.quantity_difference = (
+                line.quantity_counted - line.quantity_expected if line.is_counted else 0.0
+            )
+
+    @api.depends("quantity_expected", "quantity_difference", "unit_cost", "currency_id")
+    def _compute_values(self):
+        for line in self:
+            currency = line.currency_id or self.env.company.currency_id
+            line.value_expected = currency.round(line.quantity_expected * line.unit_cost)
+            line.value_difference = currency.round(line.quantity_difference * line.unit_cost)
+
+    @api.depends(
+        "quantity_difference",
+        "quantity_expected",
+        "value_difference",
+        "count_id.threshold_quantity_percent",
+        "count_id.threshold_value",
+    )
+    def _compute_is_over_threshold(self):
+        for line in self:
+            line.is_over_threshold = line._is_over_threshold()
+
+    def _is_over_threshold(self):
+        self.ensure_one()
+        if self.product_uom_id.is_zero(self.quantity_difference):
+            return False
+        percent = self.count_id.threshold_quantity_percent
+        value = self.count_id.threshold_value
+        over_quantity = percent > 0 and (
+            self.product_uom_id.is_zero(self.quantity_expected)
+            or abs(self.quantity_difference) * 100.0 > percent * abs(self.quantity_expected)
+        )
+        currency = self.currency_id or self.env.company.currency_id
+        over_value = value > 0 and currency.compare_amounts(abs(self.value_difference), value) > 0
+        return over_quantity or over_value
+
+    @api.depends("count_id.blind")
+    def _compute_quantity_expected_visible(self):
+        for line in self:
+            line.quantity_expected_visible = (
+                0.0 if line.count_id.blind else line.sudo().quantity_expected
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD: counters enter counts, nothing else
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.su and all("quantity_snapshot" in vals for vals in vals_list):
+            # The snapshot taken by action_start.
+            for vals in vals_list:
+                vals.setdefault("quantity_expected", vals["quantity_snapshot"])
+            return super().create(vals_list)
+        # Lines added while counting, for goods the snapshot did not list.
+        counted = [vals.pop("quantity_counted", None) for vals in vals_list]
+        vals_list = self._prepare_found_line_vals_list(vals_list)
+        lines = super(RunningInventoryCountLine, self.sudo()).create(vals_list).sudo(self.env.su)
+        to_record = {
+            line: quantity
+            for line, quantity in zip(lines, counted, strict=True)
+            if quantity is not None
+        }
+        if to_record:
+            lines.browse([line.id for line in to_record])._record_counts(to_record)
+        return lines
+
+    def _prepare_found_line_vals_list(self, vals_list):
+        """Checks the lines a counter adds while counting and completes them with their
+        snapshot: what the system holds for them now (usually nothing).
+        """
+        if not self.env.su:
+            extra = {fname for vals in vals_list for fname in vals} - FOUND_LINE_FIELDS
+            if extra:
+                raise AccessError(
+                    self.env._(
+                        "A count line added while counting takes a product, a location, a lot, "
+                        "a package, an owner and a counted quantity only, not %(fields)s.",
+                        fields=", ".join(sorted(extra)),
+                    )
+                )
+        self.check_access("create")
+        counts = self.env["running.inventory.count"].browse(
+            {vals["count_id"] for vals in vals_list}
+        )
+        counts.check_access("write")
+        # New records to check and key the lines before creating them.
+        new_lines = self.sudo().concat(*(self.sudo().new(vals) for vals in vals_list))
+        new_lines._check_found_lines()
+        current = new_lines._get_current_quantities()
+        last = dict(
+            self.sudo()._read_group(
+                [("count_id", "in", counts.ids)], ["count_id"], ["sequence:max"]
+            )
+        )
+        now = fields.Datetime.now()
+        result = []
+        for vals, new_line in zip(vals_list, new_lines, strict=True):
+            count, product = new_line.count_id, new_line.product_id
+            quantity = current.get(new_line._get_quant_key(), 0.0)
+            last[count] = last.get(count, 0) + 1
+            result.append(
+                dict(
+                    vals,
+                    sequence=last[count],
+                    quantity_snapshot=quantity,
+                    quantity_expected=quantity,
+                    date_snapshot=now,
+                    is_unexpected=True,
+                    abc_class=count._get_abc_classes(product).get(product),
+                    unit_cost=count._get_unit_costs(product)[product],
+                )
+            )
+        return result
+
+    def _check_found_lines(self):
+        for line in self:
+            count = line.count_id
+            if count.state != "in_progress":
+                raise UserError(
+                    self.env._(
+                        "Lines can be added to %(count)s only while it is being counted.",
+                        count=count.name,
+                    )
+                )
+            if not any(line.location_id._child_of(location) for location in count.location_ids):
+                raise UserError(
+                    self.env._(
+                        "%(location)s is not among the locations counted in %(count)s.",
+                        location=line.location_id.display_name,
+                        count=count.name,
+                    )
+                )
+            if not line.product_id.is_storable:
+                raise UserError(
+                    self.env._(
+                        "%(product)s is not tracked in stock: there is nothing to count.",
+                        product=line.product_id.display_name,
+                    )
+                )
+
+    def write(self, vals):
+        if any(line.count_id.state == "done" for line in self):
+            raise UserError(self.env._("The lines of an approved session can no longer change."))
+        if self.env.su:
+            return super().write(vals)
+        if set(vals) - {"quantity_counted"}:
+            raise AccessError(
+                self.env._(
+                    "On a count line, you can enter the counted quantity only; the rest is set "
+                    "by the snapshot."
+                )
+            )
+        quantity = vals["quantity_counted"]
+        if not isinstance(quantity, int | float) or isinstance(quantity, bool):
+            raise ValidationError(self.env._("A counted quantity is a number."))
+        self._record_counts(dict.fromkeys(self, float(quantity)))
+        return True
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_counting(self):
+        if any(line.count_id.state != "draft" for line in self):
+            raise UserError(
+                self.env._(
+                    "Count lines stay in the audit trail: count a line you added by mistake as "
+                    "zero instead of deleting it."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Counting
+    # ------------------------------------------------------------------
+    def action_count_zero(self):
+        """Confirms that none is there (zero-stock confirmation, or goods not found)."""
+        return self.write({"quantity_counted": 0.0})
+
+    def action_request_recount(self):
+        """An auditor sends lines back to a recount by a counter who did not count them."""
+        self.env["running.inventory.count"]._check_auditor()
+        self.check_access("write")
+        wrong = self.filtered(
+            lambda line: (
+                line.count_id.state not in ("counted", "to_approve")
+                or line.status not in ("counted", "recounted")
+            )
+        )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only counted lines of a session that finished counting can go to a recount."
+                )
+            )
+        self.sudo()._flag_recount()
+        counts = self.count_id
+        counts.filtered(lambda count: count.state == "to_approve").sudo().state = "counted"
+        for count in counts:
+            lines = self.filtered(lambda line, count=count: line.count_id == count)
+            count.message_post(
+                body=self.env._(
+                    "%(user)s asked for a recount of %(lines)s.",
+                    user=self.env.user.name,
+                    lines=", ".join(lines._get_line_labels()),
+                )
+            )
+        return True
+
+    def _flag_recount(self):
+        """Clears the lines' counts for a recount; their entries keep the first count."""
+        self.write(
+            {
+                "status": "to_recount",
+                "quantity_counted": 0.0,
+                "is_counted": False,
+                "counter_id": False,
+                "date_counted": False,
+            }
+        )
+
+    def _record_counts(self, quantity_by_line):
+        """Records what the current user counted on these lines, in one pass for all of them:
+        one read of the quants on hand now, one batched write, one batched history insert.
+
+        :param quantity_by_line: {line: counted quantity, in the product's unit}
+        """
+        self.check_access("write")
+        if any(quantity < 0 for quantity in quantity_by_line.values()):
+            raise ValidationError(self.env._("A counted quantity cannot be negative."))
+        user = self.env.user
+        # Counters may not write the expected quantities: the server writes them.
+        lines = self.sudo()
+        lines._check_can_count(user)
+        current = lines._get_current_quantities()
+        now = fields.Datetime.now()
+        entries = []
+        for line in lines:
+            expected = current.get(line._get_quant_key(), 0.0)
+            vals = line._prepare_count_vals(quantity_by_line[line], expected, user, now)
+            entries.append(line._prepare_entry_vals(vals))
+            line.write(vals)
+        self.env["running.inventory.count.entry"].sudo().create(entries)
+        lines.filtered(lambda line: line.status == "recounted")._message_recounts(user)
+
+    def _prepare_count_vals(self, quantity, expected, user, date):
+        self.ensure_one()
+        is_recount = self.status in ("to_recount", "recounted")
+        return {
+            "quantity_counted": quantity,
+            "is_counted": True,
+            "status": "recounted" if is_recount else "counted",
+            "counter_id": user.id,
+            "date_counted": date,
+            "quantity_moved": expected - self.quantity_snapshot,
+            "quantity_expected": expected,
+        }
+
+    def _prepare_entry_vals(self, count_vals):
+        self.ensure_one()
+        return {
+            "line_id": self.id,
+            "count_id": self.count_id.id,
+            "company_id": self.company_id.id,
+            "user_id": count_vals["counter_id"],
+            "date": count_vals["date_counted"],
+            "kind": "recount" if count_vals["status"] == "recounted" else "count",
+            "quantity": count_vals["quantity_counted"],
+            "quantity_expected": count_vals["quantity_expected"],
+        }
+
+    def _message_recounts(self, user):
+        for count in self.count_id:
+            lines = self.filtered(lambda line, count=count: line.count_id == count)
+            count.message_post(
+                body=self.env._(
+                    "Recounted by %(user)s: %(lines)s.",
+                    user=user.name,
+                    lines=", ".join(lines._get_line_labels()),
+                ),
+                author_id=user.partner_id.id,
+            )
+
+    def _check_can_count(self, user):
+        """Counting happens while the session is in progress; recounts once it is counted, and
+        by someone who did not enter the first count.
+        """
+        for line in self:
+            state = line.count_id.state
+            if (state == "in_progress" and line.status in ("to_count", "counted")) or (
+                state == "counted" and line.status in ("to_recount", "recounted")
+            ):
+                continue
+            raise UserError(
+                self.env._(
+                    "%(line)s cannot be counted now: counts are entered while the session is in "
+                    "progress, and recounts once it is counted.",
+                    line=line._get_line_labels()[0],
+                )
+            )
+        recounts = self.filtered(lambda line: line.status in ("to_recount", "recounted"))
+        if not recounts:
+            return
+        first_counters = dict(
+            self.env["running.inventory.count.entry"]
+            .sudo()
+            ._read_group(
+                [("line_id", "in", recounts.ids), ("kind", "=", "count")],
+                ["line_id"],
+                ["user_id:array_agg"],
+            )
+        )
+        own = recounts.filtered(lambda line: user.id in first_counters.get(line, []))
+        if own:
+            raise UserError(
+                self.env._(
+                    "You counted %(lines)s: another counter must recount it.",
+                    lines=", ".join(own._get_line_labels()),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Quants
+    # ------------------------------------------------------------------
+    def _get_quant_key(self):
+        self.ensure_one()
+        return tuple(self[fname].id for fname in QUANT_KEY_FIELDS)
+
+    def _get_current_quantities(self):
+        """{quant key: quantity on hand now} for these lines' exact locations, in one query."""
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", self.product_id.ids),
+                    ("location_id", "in", self.location_id.ids),
+                ],
+                list(QUANT_KEY_FIELDS),
+                ["quantity:sum"],
+            )
+        )
+        return {tuple(record.id for record in group[:-1]): group[-1] for group in groups}
+
+    def _get_adjustment_quants(self):
+        """The quant each line adjusts, in the lines' order; empty quants are created for goods
+        found where the system had none, as Odoo's inventory mode does.
+        """
+        quants = self.env["stock.quant"].search(
+            [
+                ("product_id", "in", self.product_id.ids),
+                ("location_id", "in", self.location_id.ids),
+            ]
+        )
+        by_key = {}
+        for quant in quants:
+            by_key.setdefault(tuple(quant[fname].id for fname in QUANT_KEY_FIELDS), quant)
+        missing = self.filtered(lambda line: line._get_quant_key() not in by_key)
+        if missing:
+            new_quants = self.env["stock.quant"].create(
+                [
+                    {fname: line[fname].id for fname in QUANT_KEY_FIELDS}
+                    | {"inventory_quantity_set": False}
+                    for line in missing
+                ]
+            )
+            by_key.update(zip((line._get_quant_key() for line in missing), new_quants, strict=True))
+        return self.env["stock.quant"].concat(*(by_key[line._get_quant_key()] for line in self))
+
+    def _get_line_labels(self):
+        return [
+            " / ".join(
+                name
+                for name in (
+                    line.product_id.display_name,
+                    line.lot_id.name,
+                    line.package_id.name,
+                    line.location_id.display_name,
+                )
+                if name
+            )
+            for line in self
+        ]
