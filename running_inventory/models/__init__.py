@@ -13,10 +13,8 @@ from . import product_value
 from . import stock_move_line
 from . import res_config_settings
 from . import stock_warehouse_orderpoint
-from . import res_config_settings
 from . import running_inventory_count_plan
 from . import running_inventory_abc_classification
 from . import running_inventory_count
 from . import running_inventory_count_line
 from . import running_inventory_count_entry
-from . import stock_move
