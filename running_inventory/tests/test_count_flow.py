@@ -15,6 +15,14 @@ class TestCountFlow(RunningInventoryCountCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Counted goods valued at each movement: approving posts the gains and losses.
+        cls.category_standard = cls.env["product.category"].create(
+            {
+                "name": "Counted goods",
+                "property_cost_method": "standard",
+                "property_valuation": "perpetual",
+            }
+        )
         cls.env.user.group_ids |= cls.env.ref("stock.group_production_lot")
         cls.chair = cls._create_product("Chair", cost=10.0)
         cls.desk = cls._create_product("Desk", cost=5.0)
@@ -125,6 +133,31 @@ class TestCountFlow(RunningInventoryCountCommon):
                  "state": "done", "reference": count.name},
             ],
         )  # fmt: skip
+        # One entry for the approval, through the perpetual valuation: each difference at its
+        # standard cost, against the inventory gains and losses account.
+        entry = count.move_ids.account_move_id
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(entry.state, "posted")
+        stock = self.company.account_stock_valuation_id.code
+        gain_loss_account = self.inventory_loss.valuation_account_id
+        self.assertEqual(gain_loss_account.name, "Inventory Gains and Losses")
+        gain_loss = gain_loss_account.code
+        self.assertEqual(
+            sorted(
+                (line.product_id.name, line.account_id.code, line.debit, line.credit, line.quantity)
+                for line in entry.line_ids
+            ),
+            sorted(
+                [
+                    ("Chair", stock, 10.0, 0.0, 1.0),
+                    ("Chair", gain_loss, 0.0, 10.0, -1.0),
+                    ("Desk", gain_loss, 10.0, 0.0, 2.0),
+                    ("Desk", stock, 0.0, 10.0, -2.0),
+                    ("Stool", stock, 14.0, 0.0, 2.0),
+                    ("Stool", gain_loss, 0.0, 14.0, -2.0),
+                ]
+            ),
+        )
         quants = self.env["stock.quant"]
         self.assertEqual(quants._get_available_quantity(self.chair, self.shelf_1), 11.0)
         self.assertEqual(quants._get_available_quantity(self.desk, self.shelf_2), 18.0)
