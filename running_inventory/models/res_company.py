@@ -186,6 +186,17 @@ class ResCompany(models.Model):
     def _get_perpetual_accounting_date(self, date, journal):
         """`date`, or the first open date after a lock date (Odoo's own accounting-date rule)."""
         self.ensure_one()
+        # Runs at each validation: a date after every lock date of the company and its parents
+        # cannot be locked (exceptions only lift locks), so Odoo's full check is only needed
+        # near a lock date. A stock entry has no tax and is in a miscellaneous journal.
+        locks = [
+            lock
+            for company in self.sudo().parent_ids
+            for lock in (company.fiscalyear_lock_date, company.hard_lock_date)
+            if lock
+        ]
+        if not locks or date > max(locks):
+            return date
         lock_dates = self._get_violated_lock_dates(date, False, journal)
         if not lock_dates:
             return date

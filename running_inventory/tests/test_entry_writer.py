@@ -125,6 +125,38 @@ class TestEntryWriter(PerpetualValuationCommon):
             [first.sequence_number, first.sequence_number + 1, first.sequence_number + 2],
         )
 
+    def test_numbering_follows_the_journal_across_periods_and_renamed_sequences(self):
+        product = self._create_product("average")
+        lines = [
+            {
+                "account_id": self.account_stock_valuation.id,
+                "balance": 10.0,
+                "product_id": product.id,
+            },
+            {"account_id": self.account_grni.id, "balance": -10.0, "product_id": product.id},
+        ]
+        Move = self.env["account.move"]
+        today = fields.Date.today()
+        first = Move._create_posted_stock_entries([self._entry(lines)])
+        second = Move._create_posted_stock_entries([self._entry(lines)])
+        self.assertEqual(second.sequence_prefix, first.sequence_prefix)
+        self.assertEqual(second.sequence_number, first.sequence_number + 1)
+        # A month later: Odoo's numbering starts the month again.
+        next_month = fields.Date.add(today, months=1)
+        later = Move._create_posted_stock_entries([{**self._entry(lines), "date": next_month}])
+        self.assertEqual(later.sequence_number, 1)
+        self.assertIn(f"{next_month.year}/{next_month.month:02d}", later.name)
+        # Someone renamed the last entry of the month into another series: Odoo continues the
+        # series of the journal's last entry, and so do the perpetual entries.
+        renamed = Move.with_context(stock_entry_use_orm=True)._create_posted_stock_entries(
+            [self._entry(lines)]
+        )
+        renamed.button_draft()
+        renamed.name = f"STOCK/{today.year}/{today.month:02d}/0041"
+        renamed.action_post()
+        after = Move._create_posted_stock_entries([self._entry(lines)])
+        self.assertEqual(after.name, f"STOCK/{today.year}/{today.month:02d}/0042")
+
     def test_unbalanced_entry_is_refused(self):
         lines = [
             {"account_id": self.account_stock_valuation.id, "balance": 10.0},
