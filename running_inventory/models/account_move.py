@@ -239,7 +239,8 @@ class AccountMove(models.Model):
                     """
                     SELECT last.sequence_prefix,
                            (SELECT MAX(sequence_number) FROM account_move
-                             WHERE journal_id = %(journal)s AND sequence_prefix = last.sequence_prefix
+                             WHERE journal_id = %(journal)s
+                               AND sequence_prefix = last.sequence_prefix
                                AND date BETWEEN %(first)s AND %(last)s)
                       FROM (SELECT sequence_prefix FROM account_move
                              WHERE journal_id = %(journal)s AND name != '/'
