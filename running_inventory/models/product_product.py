@@ -5,6 +5,9 @@ from odoo.tools import SQL
 
 from .res_company import PERPETUAL
 
+# Accounts a product can set for itself, over its category's.
+PRODUCT_ACCOUNTS = ("income", "expense")
+
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
@@ -180,15 +183,24 @@ class ProductProduct(models.Model):
     # ------------------------------------------------------------------
 
     def _get_perpetual_accounts_cached(self, cache):
-        """`product.template._get_perpetual_accounts`, once per template and batch."""
+        """`product.template._get_perpetual_accounts`, once per category and company in a batch.
+
+        What the perpetual valuation posts to is set on the category or the company (stock
+        valuation, interim, price difference, stock variation accounts, stock journal); only the
+        expense account can be the product's own, and `_require_perpetual_account` reads it
+        from the product.
+        """
         self.ensure_one()
-        template = self.product_tmpl_id
-        if template not in cache:
-            cache[template] = template._get_perpetual_accounts()
-        return cache[template]
+        key = (self.categ_id, self.env.company)
+        if key not in cache:
+            cache[key] = self.product_tmpl_id._get_perpetual_accounts()
+        return cache[key]
 
     def _require_perpetual_account(self, accounts, key):
+        """`accounts[key]`, or a clear error naming what is missing and where to set it."""
         self.ensure_one()
+        if key in PRODUCT_ACCOUNTS:
+            return self.product_tmpl_id._get_perpetual_accounts(required=(key,))[key]
         if not accounts.get(key):
             self.product_tmpl_id._get_perpetual_accounts(required=(key,))
         return accounts[key]
@@ -213,7 +225,7 @@ class ProductProduct(models.Model):
 
         :param lines: the lines about to be posted (signed balances); a rounding cent is added
             to the delivery it belongs to, in place
-        :param net_quantities: quantity each product gained in stock through the movements
+        :param net_quantities: quantity each product (id) gained in stock through the movements
         :param remainder_key: function(product) -> key of `_get_product_accounts`
         :param deliveries: the AVCO deliveries among the movements, if any
         :return: the extra lines
@@ -255,7 +267,7 @@ class ProductProduct(models.Model):
             if currency.is_zero(residual):
                 continue
             product = self.browse(product_id)
-            gained = net_quantities.get(product, 0.0)
+            gained = net_quantities.get(product_id, 0.0)
             quantity_before = quantity_by_product[product_id] - gained
             came_back_from_negative = gained > 0 and product.uom_id.compare(quantity_before, 0) < 0
             adjustments += product._prepare_perpetual_residual(

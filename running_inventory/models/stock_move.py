@@ -61,10 +61,14 @@ class StockMove(models.Model):
         """Post the moves of one company: one entry per journal and accounting date."""
         accounts_cache = {}
         lines = self._prepare_perpetual_movement_lines(accounts_cache)
+        net_quantities = defaultdict(float)
+        for line in lines:
+            if line["is_stock"]:
+                net_quantities[line["product_id"]] += line["quantity"]
         lines += self.product_id._prepare_perpetual_adjustment_lines(
             lines,
             accounts_cache,
-            net_quantities=self._get_perpetual_net_quantities(),
+            net_quantities=net_quantities,
             # Odoo replays an average-cost product's moves ordered by date (to the second),
             # then id: a delivery that sorts before a receipt already done (same second, lower
             # id, or back-dated) is valued there at another cost than the one Odoo gave it.
@@ -94,14 +98,6 @@ class StockMove(models.Model):
             )
         self.purchase_line_id._post_perpetual_grni_clearing()
         self.sale_line_id._post_perpetual_gdni_clearing()
-
-    def _get_perpetual_net_quantities(self):
-        """Net quantity each product gained in the valued stock through these moves."""
-        net = defaultdict(float)
-        for move in self:
-            net[move.product_id] += sum(move._get_in_move_lines().mapped("quantity_product_uom"))
-            net[move.product_id] -= sum(move._get_out_move_lines().mapped("quantity_product_uom"))
-        return net
 
     def _prepare_perpetual_movement_lines(self, accounts_cache):
         lines = []
