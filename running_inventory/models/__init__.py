@@ -4,6 +4,7 @@ from . import product_template
 from . import product_product
 from . import stock_location
 from . import stock_move
+from . import account_account
 from . import account_move
 from . import account_move_line
 from . import account_chart_template

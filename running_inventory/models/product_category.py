@@ -1,6 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import ormcache
 
 from .res_company import PERPETUAL
+
+# Accounts a product can set for itself, over its category's.
+PRODUCT_ACCOUNTS = ("income", "expense")
 
 
 class ProductCategory(models.Model):
@@ -36,7 +40,29 @@ class ProductCategory(models.Model):
         "difference account.",
     )
 
+    @api.model
+    @ormcache("category_id", "company_id")
+    def _get_perpetual_account_ids(self, category_id, company_id):
+        """Ids of the accounts (and stock journal) a product of this category posts to in the
+        perpetual valuation: Odoo's own computation for a product with no account of its own.
+
+        Cached for the registry: every validation needs them, and Odoo reads a dozen company
+        properties to compute them. Writing a category, a company's accounts or an account's
+        variation account clears the cache (ir.default does it itself).
+        """
+        template = (
+            self.env["product.template"]
+            .with_company(company_id)
+            .new({"categ_id": category_id or False})
+        )
+        return {
+            key: account.id
+            for key, account in template.get_product_accounts().items()
+            if key not in PRODUCT_ACCOUNTS
+        }
+
     def write(self, vals):
+        self.env.registry.clear_cache()
         if vals.get("property_valuation") == PERPETUAL and not self.env.context.get(
             "perpetual_go_live"
         ):

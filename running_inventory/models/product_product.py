@@ -3,10 +3,8 @@ from collections import defaultdict
 from odoo import models
 from odoo.tools import SQL
 
+from .product_category import PRODUCT_ACCOUNTS
 from .res_company import PERPETUAL
-
-# Accounts a product can set for itself, over its category's.
-PRODUCT_ACCOUNTS = ("income", "expense")
 
 
 class ProductProduct(models.Model):
@@ -193,7 +191,18 @@ class ProductProduct(models.Model):
         self.ensure_one()
         key = (self.categ_id, self.env.company)
         if key not in cache:
-            cache[key] = self.product_tmpl_id._get_perpetual_accounts()
+            ids = self.env["product.category"]._get_perpetual_account_ids(
+                self.categ_id.id, self.env.company.id
+            )
+            accounts = {
+                name: self.env[
+                    "account.journal" if name == "stock_journal" else "account.account"
+                ].browse(account_id)
+                for name, account_id in ids.items()
+            }
+            if not (accounts.get("stock_valuation") and accounts.get("stock_journal")):
+                self.product_tmpl_id._get_perpetual_accounts()  # says what is missing
+            cache[key] = accounts
         return cache[key]
 
     def _require_perpetual_account(self, accounts, key):

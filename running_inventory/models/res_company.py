@@ -55,6 +55,9 @@ class ResCompany(models.Model):
     )
 
     def write(self, vals):
+        if any(name.startswith("account_") or name.endswith("_account_id") for name in vals):
+            # The perpetual accounts of categories fall back to the company's (cached).
+            self.env.registry.clear_cache()
         if vals.get("inventory_valuation") == PERPETUAL and not self.env.context.get(
             "perpetual_go_live"
         ):

@@ -396,6 +396,27 @@ class TestPerpetualMovements(PerpetualValuationCommon):
             self.env["account.move.line"].search([("product_id", "=", self.product.id)])
         )
 
+    def test_account_changes_apply_to_the_next_movement(self):
+        order = self._purchase(self.product, 4, 10.0)
+        self._receive(order, 1)
+        # The category gets its own GRNI account, then its stock account's variation changes,
+        # then the company's GRNI changes (the category one removed): each is used at once.
+        own_grni = self.account_grni.copy({"code": "211077", "name": "GRNI furniture"})
+        self.product.categ_id.property_stock_grni_account_id = own_grni
+        second = self._receive(order, 1)
+        self.assertEqual(
+            second.move_ids.account_move_id.line_ids.account_id,
+            self.stock | own_grni,
+        )
+        company_grni = self.account_grni.copy({"code": "211078", "name": "GRNI company"})
+        self.product.categ_id.property_stock_grni_account_id = False
+        self.company.account_stock_grni_id = company_grni
+        third = self._receive(order, 1)
+        self.assertEqual(
+            third.move_ids.account_move_id.line_ids.account_id,
+            self.stock | company_grni,
+        )
+
     def test_validating_again_posts_nothing_twice(self):
         order = self._purchase(self.product, 10, 10.0)
         receipt = self._receive(order)
