@@ -95,10 +95,17 @@ class PostingBench:
                 probes[mode](self.validate, pickings[mode][index])
         return probes
 
-    def many_line_picking(self, mode, incoming, products):
-        probe = Probe(self.env)
-        probe(self.validate, self.picking(products, 1, incoming))
-        return probe
+    def many_line_pickings(self, incoming, count=5):
+        """`count` pickings of BATCH lines (one product each) per mode, alternately."""
+        products = {mode: self.products(mode, BATCH) for mode in MODES}
+        if not incoming:  # stock to deliver from
+            for mode_products in products.values():
+                self.validate(self.picking(mode_products, count, incoming=True))
+        probes = {mode: Probe(self.env) for mode in MODES}
+        for index in range(count):
+            for mode in MODES if index % 2 else MODES[::-1]:
+                probes[mode](self.validate, self.picking(products[mode], 1, incoming))
+        return probes
 
     def history(self, prior_moves):
         """Per-move cost of one-line receipts and deliveries of a product that already has
@@ -155,16 +162,13 @@ def main():
         for incoming, label in ((True, "receipts"), (False, "deliveries")):
             probes = bench.one_line_pickings(incoming)
             row(f"{BATCH} one-line {label}", probes["perpetual"], probes["periodic"])
-            products = {mode: bench.products(mode, BATCH) for mode in MODES}
-            if not incoming:  # stock to deliver from
-                for mode_products in products.values():
-                    bench.validate(bench.picking(mode_products, 10, incoming=True))
+            probes = bench.many_line_pickings(incoming)
             row(
                 f"one {BATCH}-line {label}",
-                bench.many_line_picking("perpetual", incoming, products["perpetual"]),
-                bench.many_line_picking("periodic", incoming, products["periodic"]),
+                probes["perpetual"],
+                probes["periodic"],
                 per_move=BATCH,
-                skip=0,
+                skip=1,
             )
         print()
         print("Growth with the product's history: one-line pickings, ms per move (20 each)")

@@ -135,15 +135,12 @@ class AccountMove(models.Model):
             "write_date": now,
         }
         move_id, name = self._insert_stock_entry_with_sequence(journal, date, move_values)
-        account_ids = {line["account_id"] for line in lines}
-        reconcilable = set(
-            self.env["account.account"]
-            .browse(account_ids)
-            .filtered(
-                lambda a: a.reconcile or a.account_type in ("asset_receivable", "liability_payable")
-            )
-            .ids
-        )
+        Account = self.env["account.account"]
+        reconcilable = {
+            account_id
+            for account_id in {line["account_id"] for line in lines}
+            if Account._is_reconcilable_account(account_id)
+        }
         line_rows = []
         for line in lines:
             balance = currency.round(line["balance"])

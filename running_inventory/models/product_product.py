@@ -10,73 +10,101 @@ from .res_company import PERPETUAL
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
-    def _get_perpetual_stock_quantities(self, accounts_cache=None, deliveries=None):
-        """Quantity on hand per (product, stock valuation account) in the current company.
+    def _read_perpetual_position(self, accounts_cache=None, deliveries=None):
+        """Where the stock of these products is, and what the perpetual valuation has posted for
+        them: one round trip, at each validation.
 
-        Counts what Odoo's valuation counts (`_with_valuation_context`): valued internal and
-        transit locations of the company, and for non-FIFO products only the company's own
-        stock, not consigned quants.
+        - Quantity on hand per (product, stock valuation account) in the current company, as
+          Odoo's valuation counts it (`_with_valuation_context`): valued internal and transit
+          locations, and for non-FIFO products the company's own stock only, not consigned
+          quants.
+        - The balance posted so far per (product id, stock account id), by the perpetual
+          valuation only: a manual entry on a stock account stays a difference for the
+          reconciliation to explain, it is never absorbed by a movement. An index-only scan
+          (account_move_line_stock_valuation_balance_index), flat as the history grows.
+        - For `deliveries` (AVCO deliveries being posted): the products whose moves Odoo's
+          valuation will see in another order (a receipt already done sorts after them).
 
-        :param deliveries: AVCO deliveries being posted; the products that Odoo's valuation will
-            see in another order (see `stock.move._get_perpetual_replayed_products`) are returned
-            too
-        :return: (quantities, replayed products)
+        :return: (quantities, replayed products, posted balances)
         """
         company = self.env.company
         quantities = defaultdict(float)
         if not self:
-            return quantities, self.browse()
+            return quantities, self.browse(), {}
+        accounts_cache = {} if accounts_cache is None else accounts_cache
+        category_accounts = {
+            product._get_perpetual_accounts_cached(accounts_cache)["stock_valuation"].id
+            for product in self
+        }
         first = min(deliveries, key=lambda m: (m.date, m.id)) if deliveries else None
         self.env["stock.quant"].flush_model(
             ["product_id", "location_id", "owner_id", "quantity", "company_id"]
         )
         self.env["stock.move"].flush_model(["product_id", "state", "is_in", "date"])
-        # One grouped read at each validation: where the stock of each product is and, for AVCO
-        # deliveries, whether a receipt already done sorts after them in Odoo's replay.
+        self.env["account.move.line"].flush_model(
+            ["product_id", "account_id", "company_id", "balance", "parent_state"]
+        )
+        replay = (
+            SQL(
+                """
+                quant.product_id = ANY(%(delivered)s) AND EXISTS(
+                    SELECT 1 FROM stock_move move
+                     WHERE move.product_id = quant.product_id
+                       AND move.state = 'done' AND move.is_in
+                       AND (move.date, move.id) > (%(date)s, %(id)s))
+                """,
+                delivered=deliveries.product_id.ids,
+                date=first.date,
+                id=first.id,
+            )
+            if first
+            else SQL("FALSE")
+        )
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT quant.product_id, quant.location_id, quant.owner_id, SUM(quant.quantity),
-                       %(replay)s
+                SELECT 'quant', quant.product_id, quant.location_id, quant.owner_id,
+                       SUM(quant.quantity), %(replay)s
                   FROM stock_quant quant
                   JOIN stock_location location ON location.id = quant.location_id
                  WHERE quant.product_id = ANY(%(products)s)
                    AND quant.company_id = %(company)s
                    AND location.usage IN ('internal', 'transit')
                  GROUP BY quant.product_id, quant.location_id, quant.owner_id
+                 UNION ALL
+                SELECT 'posted', line.product_id, line.account_id, NULL, SUM(line.balance), FALSE
+                  FROM account_move_line line
+                 WHERE line.product_id = ANY(%(products)s)
+                   AND line.company_id = %(company)s
+                   AND line.stock_valuation_kind IS NOT NULL
+                   AND line.parent_state = 'posted'
+                   AND (line.account_id = ANY(%(accounts)s) OR line.account_id IN (
+                        SELECT valuation_account_id FROM stock_location
+                         WHERE company_id = %(company)s AND usage IN ('internal', 'transit')))
+                 GROUP BY line.product_id, line.account_id
                 """,
                 products=self.ids,
                 company=company.id,
-                replay=SQL(
-                    """
-                    quant.product_id = ANY(%(delivered)s) AND EXISTS(
-                        SELECT 1 FROM stock_move move
-                         WHERE move.product_id = quant.product_id
-                           AND move.state = 'done' AND move.is_in
-                           AND (move.date, move.id) > (%(date)s, %(id)s))
-                    """,
-                    delivered=deliveries.product_id.ids,
-                    date=first.date,
-                    id=first.id,
-                )
-                if first
-                else SQL("FALSE"),
+                accounts=list(category_accounts),
+                replay=replay,
             )
         )
-        accounts_cache = {} if accounts_cache is None else accounts_cache
         products = {product.id: product for product in self}
-        locations = self.env["stock.location"].browse({row[1] for row in rows})
-        replayed = set()
-        for product_id, location_id, owner_id, quantity, replay in rows:
+        locations = self.env["stock.location"].browse({row[2] for row in rows if row[0] == "quant"})
+        replayed, posted = set(), {}
+        for kind, product_id, location_id, owner_id, amount, replay_product in rows:
+            if kind == "posted":
+                posted[product_id, location_id] = amount  # location_id holds the account here
+                continue
             product = products[product_id]
-            if replay:
+            if replay_product:
                 replayed.add(product_id)
             if owner_id and owner_id != company.partner_id.id and product.cost_method != "fifo":
                 continue
             product_accounts = product._get_perpetual_accounts_cached(accounts_cache)
             account = locations.browse(location_id)._get_perpetual_stock_account(product_accounts)
-            quantities[product, account] += quantity
-        return quantities, self.browse(replayed)
+            quantities[product, account] += amount
+        return quantities, self.browse(replayed), posted
 
     def _get_perpetual_stock_values(self, quantities, replayed_products=None):
         """Odoo's own stock value per (product, account), in cents, for the quantities given.
@@ -86,7 +114,8 @@ class ProductProduct(models.Model):
         quantity each time it (re)values a move (`_update_standard_price`), so the same product
         gives its `total_value` without replaying the product's history. Lot-valued products
         ask Odoo (`total_value`), since their value is the sum of their lots', and so do
-        `replayed_products` (see `stock.move._get_perpetual_replayed_products`).
+        `replayed_products` (AVCO deliveries that Odoo replays in another order, see
+        `_read_perpetual_position`).
         """
         currency = self.env.company.currency_id
         values = {}
@@ -120,41 +149,6 @@ class ProductProduct(models.Model):
             remaining -= share
         shares[self, accounts[-1]] = currency.round(remaining)
         return shares
-
-    def _get_perpetual_posted_balances(self, accounts):
-        """What the perpetual valuation has posted so far per (product, account): balance and
-        quantity. Only its own journal items count: a manual entry on a stock account stays a
-        difference for the reconciliation to explain, it is never absorbed by a movement."""
-        if not self or not accounts:
-            return {}
-        self.env["account.move.line"].flush_model(
-            ["product_id", "account_id", "company_id", "balance", "quantity", "parent_state"]
-        )
-        # Raw SQL on purpose: runs at every validation and must stay an index-only scan
-        # (account_move_line_stock_valuation_balance_index), whatever the product's history.
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT product_id, account_id, SUM(balance), SUM(quantity)
-                  FROM account_move_line
-                 WHERE product_id = ANY(%s)
-                   AND account_id = ANY(%s)
-                   AND company_id = %s
-                   AND stock_valuation_kind IS NOT NULL
-                   AND parent_state = 'posted'
-                 GROUP BY product_id, account_id
-                """,
-                self.ids,
-                accounts.ids,
-                self.env.company.id,
-            )
-        )
-        product_by_id = {product.id: product for product in self}
-        account_by_id = {account.id: account for account in accounts}
-        return {
-            (product_by_id[product_id], account_by_id[account_id]): (balance, quantity)
-            for product_id, account_id, balance, quantity in rows
-        }
 
     def _is_perpetual(self):
         self.ensure_one()
@@ -241,7 +235,7 @@ class ProductProduct(models.Model):
         """
         net_quantities = net_quantities or {}
         currency = self.env.company.currency_id
-        quantities, replayed_products = self._get_perpetual_stock_quantities(
+        quantities, replayed_products, posted = self._read_perpetual_position(
             accounts_cache, deliveries
         )
         targets = {
@@ -257,15 +251,6 @@ class ProductProduct(models.Model):
         for line in lines:
             if line["is_stock"]:
                 pending[line["product_id"], line["account_id"]] += line["balance"]
-        stock_accounts = self.env["account.account"].browse(
-            {account_id for (_product_id, account_id) in (*targets, *pending)}
-        )
-        posted = {
-            (product.id, account.id): balance
-            for (product, account), (balance, _quantity) in self._get_perpetual_posted_balances(
-                stock_accounts
-            ).items()
-        }
         adjustments = []
         for product_id, account_id in sorted({*targets, *pending, *posted}):
             residual = currency.round(
@@ -280,7 +265,7 @@ class ProductProduct(models.Model):
             quantity_before = quantity_by_product[product_id] - gained
             came_back_from_negative = gained > 0 and product.uom_id.compare(quantity_before, 0) < 0
             adjustments += product._prepare_perpetual_residual(
-                stock_accounts.browse(account_id),
+                self.env["account.account"].browse(account_id),
                 residual,
                 lines,
                 accounts_cache,

@@ -68,7 +68,7 @@ class StockValuationGoLive(models.TransientModel):
     def _compute_line_ids(self):
         for wizard in self:
             products = wizard._get_products()
-            quantities, _replayed = products._get_perpetual_stock_quantities()
+            quantities, _replayed, _posted = products._read_perpetual_position()
             values = products._get_perpetual_stock_values(quantities)
             wizard.line_ids = [Command.clear()] + [
                 Command.create(
