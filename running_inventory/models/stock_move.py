@@ -133,7 +133,8 @@ class StockMove(models.Model):
         price difference (purchases), cost of goods sold (customer returns) or stock variation.
         """
         self.ensure_one()
-        move_lines = self._get_in_move_lines() if self._is_in() else self.move_line_ids.browse()
+        # is_in / is_out: Odoo's own direction of the done move, stored when it was done.
+        move_lines = self._get_in_move_lines() if self.is_in else self.move_line_ids.browse()
         total_quantity = sum(move_lines.mapped("quantity_product_uom"))
         if not total_quantity:
             return []
@@ -157,7 +158,7 @@ class StockMove(models.Model):
     def _prepare_perpetual_outgoing_lines(self, accounts):
         """Goods leaving the valued stock, at Odoo's value of the move."""
         self.ensure_one()
-        move_lines = self._get_out_move_lines() if self._is_out() else self.move_line_ids.browse()
+        move_lines = self._get_out_move_lines() if self.is_out else self.move_line_ids.browse()
         total_quantity = sum(move_lines.mapped("quantity_product_uom"))
         if not total_quantity:
             return []
@@ -183,6 +184,8 @@ class StockMove(models.Model):
         """Internal transfers post only between locations valued on different accounts,
         at the unit cost of what is moved."""
         self.ensure_one()
+        if self.is_in or self.is_out:
+            return []
         quantities = defaultdict(float)
         for move_line in self.move_line_ids:
             if not move_line.picked or move_line._should_exclude_for_valuation():
@@ -433,10 +436,10 @@ class StockMove(models.Model):
         self.ensure_one()
         currency = self.company_id.currency_id
         accounts = self.product_id._get_perpetual_accounts_cached(accounts_cache)
-        if self._is_in():
+        if self.is_in:
             move_lines, sign = self._get_in_move_lines(), 1
             stock_location, external = move_lines[:1].location_dest_id, move_lines[:1].location_id
-        elif self._is_out():
+        elif self.is_out:
             move_lines, sign = self._get_out_move_lines(), -1
             stock_location, external = move_lines[:1].location_id, move_lines[:1].location_dest_id
         else:
