@@ -61,43 +61,51 @@ class StockMove(models.Model):
         """Post the moves of one company: one entry per journal and accounting date."""
         accounts_cache = {}
         lines = self._prepare_perpetual_movement_lines(accounts_cache)
-        net_quantities = defaultdict(float)
-        for line in lines:
-            if line["is_stock"]:
-                net_quantities[line["product_id"]] += line["quantity"]
         lines += self.product_id._prepare_perpetual_adjustment_lines(
             lines,
             accounts_cache,
-            net_quantities=net_quantities,
+            net_quantities=self._sum_perpetual_stock_quantities(lines),
             # Odoo replays an average-cost product's moves ordered by date (to the second),
             # then id: a delivery that sorts before a receipt already done (same second, lower
             # id, or back-dated) is valued there at another cost than the one Odoo gave it.
             deliveries=self.filtered(lambda m: m.is_out and m.product_id.cost_method == "average"),
         )
-        # A movement at zero value posts nothing; the stock line of a valued movement keeps its
-        # quantity even when its amount is zero (e.g. a standard cost of zero).
+        lines = self._set_perpetual_zero_value(lines)
+        if lines:
+            entries = self._prepare_perpetual_entries(lines, accounts_cache)
+            account_moves = self.env["account.move"]._create_posted_stock_entries(entries)
+            for entry, account_move in zip(entries, account_moves, strict=True):
+                entry["stock_moves"].write(
+                    {"account_move_id": account_move.id, "valuation_posting": "posted"}
+                )
+        self.purchase_line_id._post_perpetual_grni_clearing()
+        self.sale_line_id._post_perpetual_gdni_clearing()
+
+    @staticmethod
+    def _sum_perpetual_stock_quantities(lines):
+        """Quantity each product (id) gains in stock through `lines` (transfers net to zero)."""
+        quantities = defaultdict(float)
+        for line in lines:
+            if line["is_stock"]:
+                quantities[line["product_id"]] += line["quantity"]
+        return quantities
+
+    def _set_perpetual_zero_value(self, lines):
+        """A movement at zero value posts nothing and is marked so; the stock line of a valued
+        movement keeps its quantity even when its amount is zero (e.g. a standard cost of 0).
+
+        :return: the lines to post
+        """
         valued = {line["stock_move_id"] for line in lines if line["balance"]}
         lines = [
             line
             for line in lines
             if line["balance"] or (line["keep"] and line["stock_move_id"] in valued)
         ]
-        posted_moves = self.env["stock.move"].browse(
-            {line["stock_move_id"] for line in lines if line["stock_move_id"]}
-        )
-        (self - posted_moves).filtered(
-            lambda m: m.is_in or m.is_out
-        ).valuation_posting = "zero_value"
-        if not lines:
-            return
-        entries = self._prepare_perpetual_entries(lines, accounts_cache)
-        account_moves = self.env["account.move"]._create_posted_stock_entries(entries)
-        for entry, account_move in zip(entries, account_moves, strict=True):
-            entry["stock_moves"].write(
-                {"account_move_id": account_move.id, "valuation_posting": "posted"}
-            )
-        self.purchase_line_id._post_perpetual_grni_clearing()
-        self.sale_line_id._post_perpetual_gdni_clearing()
+        posting = {line["stock_move_id"] for line in lines if line["stock_move_id"]}
+        zero_valued = self.filtered(lambda m: m.id not in posting and (m.is_in or m.is_out))
+        zero_valued.valuation_posting = "zero_value"
+        return lines
 
     def _prepare_perpetual_movement_lines(self, accounts_cache):
         lines = []
@@ -201,7 +209,13 @@ class StockMove(models.Model):
         for (from_account, to_account), quantity in quantities.items():
             value = self._get_perpetual_standard_unit_cost() * quantity
             lines += self._prepare_perpetual_pair(
-                to_account, value, quantity, from_account, value, counterpart_is_stock=True
+                to_account,
+                value,
+                quantity,
+                from_account,
+                value,
+                counterpart_is_stock=True,
+                accounts=accounts,
             )
         return lines
 
@@ -219,13 +233,17 @@ class StockMove(models.Model):
         quantity,
         counterpart,
         counterpart_value,
+        *,
+        accounts,
         counterpart_is_stock=False,
         absorbs_rounding=False,
         kind="movement",
-        accounts=None,
     ):
         """The stock line and its counterpart (signed balances: stock debited by `stock_value`,
-        counterpart credited by `counterpart_value`)."""
+        counterpart credited by `counterpart_value`).
+
+        :param accounts: the product's perpetual accounts (`_get_perpetual_accounts_cached`)
+        """
         self.ensure_one()
         currency = self.company_id.currency_id
         common = {
@@ -259,13 +277,10 @@ class StockMove(models.Model):
             },
         ]
 
-    def _get_perpetual_interim_links(self, counterpart, accounts=None):
+    def _get_perpetual_interim_links(self, counterpart, accounts):
         """Tie interim lines to the purchase / sale line they wait an invoice for."""
         self.ensure_one()
         links = {}
-        if not (self.purchase_line_id or self.sale_line_id):
-            return links
-        accounts = accounts or self.product_id.product_tmpl_id._get_product_accounts()
         if self.purchase_line_id and counterpart == accounts["grni"]:
             links["interim_purchase_line_id"] = self.purchase_line_id.id
         if self.sale_line_id and counterpart == accounts["gdni"]:
@@ -433,6 +448,11 @@ class StockMove(models.Model):
         return {(move_id, account_id): (balance, qty) for move_id, account_id, balance, qty in rows}
 
     def _prepare_perpetual_value_change_lines(self, posted, accounts_cache):
+        """The change of this movement since it was posted: its counterpart follows Odoo's
+        value of the move, its stock line the quantity (a corrected done quantity).
+
+        :param posted: {(move id, account id): (balance, quantity)} posted so far
+        """
         self.ensure_one()
         currency = self.company_id.currency_id
         accounts = self.product_id._get_perpetual_accounts_cached(accounts_cache)
@@ -469,6 +489,7 @@ class StockMove(models.Model):
             quantity_change,
             counterpart,
             value_change,
+            accounts=accounts,
             kind="revaluation",
         )
         gap_account = self._get_perpetual_gap_account(external, accounts)
