@@ -18,3 +18,4 @@ from . import running_inventory_abc_classification
 from . import running_inventory_count
 from . import running_inventory_count_line
 from . import running_inventory_count_entry
+from . import running_inventory_valuation

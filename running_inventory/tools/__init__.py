@@ -1,1 +1,2 @@
 from . import demand_statistics
+from . import stock_valuation
