@@ -13,6 +13,7 @@
     "data": [
         "security/running_inventory_security.xml",
         "security/running_inventory_count_security.xml",
+        "security/running_inventory_ledger_security.xml",
         "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
         "views/stock_valuation_go_live_views.xml",
@@ -29,6 +30,9 @@
         "report/running_inventory_count_accuracy_views.xml",
         "report/running_inventory_count_reports.xml",
         "report/running_inventory_count_templates.xml",
+        "report/running_inventory_ledger_views.xml",
+        "views/product_template_views.xml",
+        "views/product_product_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

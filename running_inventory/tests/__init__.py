@@ -16,3 +16,4 @@ from . import test_count_accuracy
 from . import test_count_tour
 from . import test_count_scan
 from . import test_stock_valuation_at_date
+from . import test_ledger
