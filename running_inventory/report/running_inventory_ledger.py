@@ -309,9 +309,10 @@ class RunningInventoryLedger(models.Model):
     @api.model
     def _movement_rows_sql(self):
         """One row per move line and valued end: out of the stock at its source, into the
-        stock at its destination (in that order, for a transfer). The value of a row is its share (by quantity) of what the
-        perpetual valuation posted on the stock accounts for the movement in that direction;
-        for products not in perpetual valuation, its share of Odoo's move value."""
+        stock at its destination (in that order, for a transfer). The value of a row is its
+        share (by quantity) of what the perpetual valuation posted on the stock accounts for the
+        movement in that direction; for products not in perpetual valuation, its share of Odoo's
+        move value."""
         return SQL(
             """
             SELECT side.line_id * 4 + side.side AS id, side.company_id, side.date,
