@@ -33,6 +33,7 @@
         "report/running_inventory_ledger_views.xml",
         "views/product_template_views.xml",
         "views/product_product_views.xml",
+        "views/running_inventory_stock_date_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -19,6 +19,7 @@ class ProductStock:
 
     product_id: int
     cost_method: str
+    categ_id: int = 0
     quantity: float = 0.0
     value: float = 0.0
     # {(location id, lot id): quantity} of the valued stock at the date
@@ -66,7 +67,7 @@ class RunningInventoryValuation(models.AbstractModel):
         if not infos:
             return {}
         stocks = {
-            product_id: ProductStock(product_id, info["cost_method"])
+            product_id: ProductStock(product_id, info["cost_method"], info["categ_id"])
             for product_id, info in infos.items()
         }
         locations = self._get_valued_locations(company)

@@ -1,1 +1,2 @@
 from . import stock_valuation_go_live
+from . import running_inventory_stock_date
