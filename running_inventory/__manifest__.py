@@ -34,6 +34,11 @@
         "views/product_template_views.xml",
         "views/product_product_views.xml",
         "views/running_inventory_stock_date_views.xml",
+        "data/running_inventory_reconciliation_data.xml",
+        "report/running_inventory_reconciliation_reports.xml",
+        "report/running_inventory_reconciliation_templates.xml",
+        "views/running_inventory_reconciliation_views.xml",
+        "views/running_inventory_reconciliation_adjust_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

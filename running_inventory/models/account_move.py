@@ -8,6 +8,15 @@ from odoo.tools import SQL
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    stock_reconciliation_id = fields.Many2one(
+        "running.inventory.reconciliation",
+        string="Stock Reconciliation",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The stock reconciliation whose differences this entry adjusts.",
+    )
+
     # ------------------------------------------------------------------
     # Posted stock valuation entries, written in a few statements
     # ------------------------------------------------------------------

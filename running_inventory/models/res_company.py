@@ -288,3 +288,28 @@ class ResCompany(models.Model):
         if self.id in self.env.context.get("stock_closing_excluded_company_ids", ()):
             return False
         return super().action_close_stock_valuation(at_date=at_date, auto_post=auto_post)
+
+    # ------------------------------------------------------------------
+    # Stock reconciliation
+    # ------------------------------------------------------------------
+
+    stock_reconciliation_user_id = fields.Many2one(
+        "res.users",
+        string="Stock Reconciliation Responsible",
+        help="Gets an activity when the daily stock reconciliation finds a new difference "
+        "between stock and books. Empty: the first accounting administrator of the company.",
+    )
+
+    def _get_stock_reconciliation_user(self):
+        """The first internal accounting administrator of the company."""
+        self.ensure_one()
+        return self.env["res.users"].search(
+            [
+                ("group_ids", "in", self.env.ref("account.group_account_manager").ids),
+                ("company_ids", "in", self.ids),
+                ("share", "=", False),
+                ("id", "!=", self.env.ref("base.user_root").id),
+            ],
+            order="id",
+            limit=1,
+        )

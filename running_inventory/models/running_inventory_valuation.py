@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.bulk import end_of_day
 from ..tools.stock_valuation import (
     ManualValue,
     ValuedMove,
@@ -24,6 +25,11 @@ class ProductStock:
     value: float = 0.0
     # {(location id, lot id): quantity} of the valued stock at the date
     quantities: dict = field(default_factory=dict)
+    # Odoo values some incoming moves at a past date with today's figures (the product's cost
+    # today, the returned delivery's value today): the value with the moves as recorded, and
+    # those moves, say how much of `value` that is.
+    value_recorded: float = 0.0
+    revalued_move_ids: list = field(default_factory=list)
 
 
 class RunningInventoryValuation(models.AbstractModel):
@@ -35,6 +41,11 @@ class RunningInventoryValuation(models.AbstractModel):
     thousands of products. Here a fixed number of grouped reads fetch the moves, manual values,
     quants and later movements of all the products, and the replays of
     ``tools.stock_valuation`` apply Odoo's rules per product in Python.
+
+    Today, Odoo values stock from the moves' values as they are stored (``total_value`` without
+    ``to_date``): pass ``at=None`` for that figure, the one the perpetual valuation keeps the
+    stock accounts on. At a past date, Odoo values incoming moves again at that date, some of
+    them from today's figures (see ``_value_incoming_moves``).
 
     What is exact (the tests compare with ``total_value`` for each cost method): quantities;
     standard cost; average cost and FIFO replays; an incoming move's value at the date when it
@@ -51,13 +62,13 @@ class RunningInventoryValuation(models.AbstractModel):
     _description = "Stock Valuation at a Date"
 
     @api.model
-    def _get_stock_at_date(self, company, at, products=None, by_location=False):
+    def _get_stock_at_date(self, company, at=None, products=None, by_location=False):
         """Odoo's valued quantity and value at `at` of the products of `company`.
 
-        :param at: a datetime (UTC, as Odoo stores them); Odoo's ``to_date`` valuation of the
-            same moment gives the same figures
+        :param at: a datetime (UTC, as Odoo stores them): Odoo's ``to_date`` valuation of the
+            same moment gives the same figures; None: today's valuation (no ``to_date``)
         :param products: product.product records; default: every storable product the company
-            has moved up to `at`
+            has moved (up to `at`)
         :param by_location: also split the quantities per (location, lot) in `quantities`
         :return: {product id: ProductStock}
         """
@@ -80,14 +91,31 @@ class RunningInventoryValuation(models.AbstractModel):
         for product_id, stock in stocks.items():
             info = infos[product_id]
             if not info["lot_valuated"]:
-                stock.value = self._compute_product_value(
-                    info, stock, moves.get(product_id, []), at
-                )
+                self._set_product_value(info, stock, moves.get(product_id, []), at)
         self._value_by_lots(company, at, infos, stocks)
         currency = company.currency_id
         for stock in stocks.values():
             stock.value = currency.round(stock.value)
+            stock.value_recorded = currency.round(stock.value_recorded)
         return stocks
+
+    @api.model
+    def _set_product_value(self, info, stock, moves, at):
+        """Odoo's value, and the same replay with the moves it re-values at today's figures
+        taken as recorded."""
+        stock.value = stock.value_recorded = self._compute_product_value(info, stock, moves, at)
+        revalued = [
+            move for move in moves if move.today_figures and move.value != move.stored_value
+        ]
+        if not revalued or info["cost_method"] == "standard":
+            return
+        stock.revalued_move_ids = [move.id for move in revalued]
+        today_values = {move.id: move.value for move in revalued}
+        for move in revalued:
+            move.value = move.stored_value
+        stock.value_recorded = self._compute_product_value(info, stock, moves, at)
+        for move in revalued:
+            move.value = today_values[move.id]
 
     # ------------------------------------------------------------------
     # Products
@@ -101,9 +129,9 @@ class RunningInventoryValuation(models.AbstractModel):
             selection = SQL(
                 """product.id IN (
                        SELECT move.product_id FROM stock_move move
-                        WHERE move.company_id = %s AND move.state = 'done' AND move.date <= %s)""",
+                        WHERE move.company_id = %s AND move.state = 'done' AND %s)""",
                 company.id,
-                at,
+                self._date_up_to(SQL("move.date"), at),
             )
         else:
             selection = SQL("product.id = ANY(%s)", products.ids)
@@ -140,6 +168,16 @@ class RunningInventoryValuation(models.AbstractModel):
             }
             for product_id, categ_id, uom_id, lot_valuated, standard_price in rows
         }
+
+    @api.model
+    def _get_moment(self, date):
+        """The moment Odoo values stock at for `date`: the end of that day (UTC, as Odoo's
+        ``to_date`` reads a date), or None (today's valuation) from today on."""
+        return None if date >= fields.Date.today() else end_of_day(date)
+
+    @api.model
+    def _date_up_to(self, column, at):
+        return SQL("%s <= %s", column, at) if at else SQL("TRUE")
 
     # ------------------------------------------------------------------
     # Quantities
@@ -191,7 +229,7 @@ class RunningInventoryValuation(models.AbstractModel):
         for product_id, own, quantity in quants:
             if own or infos[product_id]["cost_method"] == "fifo":
                 quantities[product_id] += quantity
-        if at < fields.Datetime.now():
+        if at and at < fields.Datetime.now():
             for product_id, uom_id, incoming, quantity in self._read_moves_after(
                 at, product_ids, locations
             ):
@@ -256,7 +294,7 @@ class RunningInventoryValuation(models.AbstractModel):
                 locations=locations,
                 products=list(infos),
                 at=at,
-                past=at < fields.Datetime.now(),
+                past=bool(at and at < fields.Datetime.now()),
             )
         )
         for product_id, location_id, lot_id, own, quantity in rows:
@@ -281,7 +319,7 @@ class RunningInventoryValuation(models.AbstractModel):
                     SELECT id, product_id, date, value, is_in, is_out, is_dropship, quantity,
                            product_uom, purchase_line_id, origin_returned_move_id
                       FROM stock_move
-                     WHERE company_id = %(company)s AND state = 'done' AND date <= %(at)s
+                     WHERE company_id = %(company)s AND state = 'done' AND %(up_to)s
                        AND (is_in OR is_out OR is_dropship) AND product_id = ANY(%(products)s)
                 ), valued_line AS (
                     SELECT line.move_id,
@@ -316,7 +354,7 @@ class RunningInventoryValuation(models.AbstractModel):
                  ORDER BY move.product_id, move.date, move.id
                 """,
                 company=company.id,
-                at=at,
+                up_to=self._date_up_to(SQL("date"), at),
                 products=list(infos),
             )
         )
@@ -336,7 +374,9 @@ class RunningInventoryValuation(models.AbstractModel):
                 valued_qty = 0.0
             value = value or 0.0
             moves[product_id].append(
-                ValuedMove(move_id, date, is_in, is_out, is_dropship, valued_qty, quantity, value)
+                ValuedMove(
+                    move_id, date, is_in, is_out, is_dropship, valued_qty, quantity, value, value
+                )
             )
             sources[move_id] = (product_id, purchase_line_id, origin_id)
         return moves, sources
@@ -347,7 +387,9 @@ class RunningInventoryValuation(models.AbstractModel):
         finds it: the last value set by hand up to `at`; else the vendor bills and purchase
         price (the stored value, unless a bill came after `at`); else the delivery it returns;
         else the product's current cost. Moves whose value changed after `at` are valued by
-        Odoo itself."""
+        Odoo itself. Today (`at` None), Odoo takes the stored values."""
+        if at is None:
+            return
         incoming = {
             move.id: move
             for product_moves in moves.values()
@@ -370,8 +412,10 @@ class RunningInventoryValuation(models.AbstractModel):
                 move.value = move.stored_value
             elif origin_id and self._is_returned_delivery(origin_id, all_moves):
                 move.value = self._get_return_value(move, origin_id, all_moves)
+                move.today_figures = True
             else:
                 move.value = self._get_cost_value(infos[product_id], move, at)
+                move.today_figures = True
         for move in (
             self.env["stock.move"]
             .sudo()
@@ -477,14 +521,17 @@ class RunningInventoryValuation(models.AbstractModel):
         if uom.is_zero(stock.quantity):
             return 0.0
         if info["cost_method"] == "standard":
-            return standard_price_at(info["manual_values"], at, info["standard_price"]) * (
-                stock.quantity
-            )
+            price = info["standard_price"]
+            if at:
+                price = standard_price_at(info["manual_values"], at, price)
+            return price * stock.quantity
         if info["cost_method"] == "average":
-            manual_values = [value for value in info["manual_values"] if value.date <= at]
+            manual_values = [value for value in info["manual_values"] if not at or value.date <= at]
             return average_cost_value(moves, manual_values, stock.quantity)
         incoming = [move for move in moves if move.is_in]
-        return fifo_value(incoming, stock.quantity, info["standard_price"], uom.compare)
+        return fifo_value(
+            incoming, stock.quantity, info["standard_price"], uom.compare, at_date=bool(at)
+        )
 
     @api.model
     def _value_by_lots(self, company, at, infos, stocks):
@@ -496,7 +543,7 @@ class RunningInventoryValuation(models.AbstractModel):
             self.env["product.product"]
             .sudo()
             .with_company(company)
-            .with_context(allowed_company_ids=company.ids, to_date=at)
+            .with_context(allowed_company_ids=company.ids, to_date=at or False)
             .browse(lot_valuated)
         )
         for product in products:

@@ -220,8 +220,9 @@ class RunningInventoryLedger(models.Model):
     def _settings_sql(self):
         """Common table expressions `category_setting` (per category and company: valuation
         mode and stock valuation account, company-dependent values with their defaults, as
-        ``product.template._get_product_accounts`` reads them) and `stock_account` (the accounts
-        on which a company values stock: its own, its categories', its locations')."""
+        ``product.template._get_product_accounts`` reads them; a NULL category for products
+        without one) and `stock_account` (the accounts on which a company values stock: its
+        own, its categories', its locations')."""
         return SQL(
             """
             category_setting AS (
@@ -234,6 +235,11 @@ class RunningInventoryLedger(models.Model):
                                 company.account_stock_valuation_id) AS account_id
                   FROM product_category category
                  CROSS JOIN res_company company
+                 UNION ALL
+                -- Products without category: the company's mode, the default account.
+                SELECT NULL, company.id, company.inventory_valuation,
+                       COALESCE(%(default_account)s::integer, company.account_stock_valuation_id)
+                  FROM res_company company
             ),
             stock_account AS (
                 SELECT company_id, account_id FROM category_setting
@@ -298,7 +304,7 @@ class RunningInventoryLedger(models.Model):
               JOIN res_company line_company ON line_company.id = line.company_id
               LEFT JOIN stock_picking picking ON picking.id = move.picking_id
               LEFT JOIN category_setting setting
-                     ON setting.categ_id = template.categ_id
+                     ON setting.categ_id IS NOT DISTINCT FROM template.categ_id
                     AND setting.company_id = move.company_id
              WHERE move.state = 'done'
                AND template.is_storable

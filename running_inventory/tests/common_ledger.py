@@ -49,10 +49,11 @@ class LedgerCommon(PerpetualValuationCommon):
     # ------------------------------------------------------------------
 
     @contextmanager
-    def _on_day(self, days_ago):
-        """Operations in the block happen `days_ago` days ago, a minute apart."""
+    def _on_day(self, days_ago, hour=8):
+        """Operations in the block happen `days_ago` days ago from `hour` (UTC), a minute
+        apart."""
         day = fields.Date.today() - timedelta(days=days_ago)
-        self._day_clock = datetime.combine(day, time(8, 0))
+        self._day_clock = datetime.combine(day, time(hour, 0))
         try:
             yield
         finally:
@@ -185,8 +186,11 @@ class LedgerCommon(PerpetualValuationCommon):
     # ------------------------------------------------------------------
 
     def _odoo_stock(self, product, at):
-        """Odoo's valued quantity and value of `product` at `at` (``to_date``)."""
-        product = product.with_company(self.company).with_context(to_date=at)
+        """Odoo's valued quantity and value of `product` at `at` (``to_date``); at the end of
+        today, its valuation of today (no ``to_date``)."""
+        product = product.with_company(self.company)
+        if at < fields.Datetime.now():
+            product = product.with_context(to_date=at)
         return product._with_valuation_context().qty_available, product.total_value
 
     def assertStockAtDate(self, products, at):
@@ -194,7 +198,7 @@ class LedgerCommon(PerpetualValuationCommon):
         self.env.flush_all()
         self.env.invalidate_all()
         stocks = self.env["running.inventory.valuation"]._get_stock_at_date(
-            self.company, at, products
+            self.company, at if at < fields.Datetime.now() else None, products
         )
         for product in products:
             quantity, value = self._odoo_stock(product, at)
@@ -206,3 +210,76 @@ class LedgerCommon(PerpetualValuationCommon):
                 stock.value if stock else 0.0, value, places=2, msg=f"{product.name} {at}"
             )
         return stocks
+
+    # ------------------------------------------------------------------
+    # Reconciliation
+    # ------------------------------------------------------------------
+
+    def _reconcile(self, days_ago=0, user=None, **values):
+        """A reconciliation at the end of the day `days_ago` days ago, computed."""
+        env = self.env(user=user) if user else self.env
+        reconciliation = env["running.inventory.reconciliation"].create(
+            {"date": fields.Date.today() - timedelta(days=days_ago), **values}
+        )
+        reconciliation.action_compute()
+        return reconciliation
+
+    def _causes(self, reconciliation, product=None):
+        """[(cause, amount)] of the reconciliation (of `product`), in a stable order."""
+        differences = reconciliation.difference_ids
+        if product is not None:
+            differences = differences.filtered(lambda d: d.product_id == product)
+        return sorted((d.cause, round(d.amount, 2)) for d in differences)
+
+    def _adjust(self, reconciliation, differences=None, user=None, **values):
+        """Post the adjusting entry of `differences` (default: every adjustable one)."""
+        env = self.env(user=user) if user else self.env
+        context = {"default_reconciliation_id": reconciliation.id}
+        if differences is not None:
+            context.update(
+                active_model="running.inventory.reconciliation.difference",
+                active_ids=differences.ids,
+            )
+        wizard = (
+            env["running.inventory.reconciliation.adjust"].with_context(**context).create(values)
+        )
+        action = wizard.action_post()
+        return env["account.move"].browse(action["res_id"])
+
+    def _manual_entry(self, account, amount, product=None, counterpart=None):
+        """A journal entry typed by hand: `amount` on `account` (for `product`)."""
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
+        )
+        counterpart = counterpart or self.account_stock_valuation.account_stock_variation_id
+        with self._moment():
+            entry = self._create_manual_entry(journal, account, amount, product, counterpart)
+            entry.action_post()
+        return entry
+
+    def _create_manual_entry(self, journal, account, amount, product, counterpart):
+        return self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": journal.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Typed by hand",
+                            "account_id": account.id,
+                            "product_id": product.id if product else False,
+                            "debit": max(amount, 0.0),
+                            "credit": max(-amount, 0.0),
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Typed by hand",
+                            "account_id": counterpart.id,
+                            "debit": max(-amount, 0.0),
+                            "credit": max(amount, 0.0),
+                        }
+                    ),
+                ],
+            }
+        )

@@ -57,6 +57,26 @@ def insert_records(model, rows):
     return ids
 
 
+def insert_relations(model, field_name, pairs):
+    """Link records of `model` through its many2many `field_name`: `pairs` are (record id,
+    linked id); one INSERT whatever their number."""
+    if not pairs:
+        return
+    field = model._fields[field_name]
+    model.env.execute_query(
+        SQL(
+            "INSERT INTO %s (%s, %s) SELECT * FROM unnest(%s::int4[], %s::int4[])"
+            " ON CONFLICT DO NOTHING",
+            SQL.identifier(field.relation),
+            SQL.identifier(field.column1),
+            SQL.identifier(field.column2),
+            [pair[0] for pair in pairs],
+            [pair[1] for pair in pairs],
+        )
+    )
+    model.invalidate_model([field_name])
+
+
 def end_of_day(date):
     """The last second of `date`, the moment Odoo's ``to_date`` valuation reads a day at."""
     return datetime.combine(date, time(23, 59, 59))

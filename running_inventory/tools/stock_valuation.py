@@ -23,6 +23,7 @@ class ValuedMove:
     :param stored_value: ``stock.move.value`` as stored (Odoo's extrapolations use it)
     :param valued_qty: ``stock.move._get_valued_qty()``, in the product's unit
     :param quantity: ``stock.move.quantity``, in the move's unit
+    :param today_figures: Odoo values it at a past date from today's figures
     """
 
     id: int
@@ -34,6 +35,7 @@ class ValuedMove:
     quantity: float
     stored_value: float
     value: float = 0.0
+    today_figures: bool = False  # valued at the date with today's cost or return value
 
 
 @dataclass(slots=True)
@@ -79,7 +81,7 @@ def average_cost_value(moves, manual_values, quantity_on_hand):
     return total
 
 
-def fifo_value(incoming, quantity, standard_price, compare):
+def fifo_value(incoming, quantity, standard_price, compare, at_date=True):
     """``product.product._run_fifo(quantity, at_date)``: the value of the last `quantity`
     units received, for a FIFO product.
 
@@ -87,9 +89,10 @@ def fifo_value(incoming, quantity, standard_price, compare):
     :param quantity: the valued quantity at the date (also the size of Odoo's FIFO stack)
     :param standard_price: the product's current cost, for what no receipt explains
     :param compare: the product unit's ``compare`` (Odoo compares quantities at its rounding)
+    :param at_date: valued at a past date (else today: a negative stock at today's cost)
     """
     if compare(quantity, 0) <= 0:
-        last_in = incoming[-1] if incoming else None
+        last_in = incoming[-1] if incoming and at_date else None
         if not last_in:
             return quantity * standard_price
         unit_price = last_in.stored_value / last_in.valued_qty if last_in.valued_qty else 0.0
@@ -147,3 +150,24 @@ def standard_price_at(manual_values, at, current_price):
     if manual_values:
         return manual_values[0].value
     return current_price
+
+
+def split_by_quantity(total, quantities, rounding):
+    """Share `total` between keys in proportion to `quantities` ({key: quantity}), each share
+    rounded with `rounding` (a function), the last key (in sorted order) taking what is left,
+    so that the shares add up to `total`."""
+    keys = sorted(
+        quantities,
+        key=lambda key: tuple(part or 0 for part in key) if isinstance(key, tuple) else key,
+    )
+    if not keys:
+        return {}
+    whole = sum(quantities.values())
+    shares = {}
+    remaining = total
+    for key in keys[:-1]:
+        share = rounding(total * quantities[key] / whole) if whole else 0.0
+        shares[key] = share
+        remaining -= share
+    shares[keys[-1]] = rounding(remaining)
+    return shares

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..report.running_inventory_ledger import VALUE_GROUPS
 from ..tools.bulk import end_of_day, insert_records
+from ..tools.stock_valuation import split_by_quantity
 
 
 class RunningInventoryStockDate(models.TransientModel):
@@ -40,8 +41,8 @@ class RunningInventoryStockDate(models.TransientModel):
 
     def action_open_stock(self):
         """On hand at the end of the day, per product, location and lot, with its value."""
-        moment = self._get_moment()
-        self._compute_lines(moment)
+        self._get_moment()
+        self._compute_lines(self.env["running.inventory.valuation"]._get_moment(self.date))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "running_inventory.running_inventory_stock_date_line_action"
         )
@@ -52,9 +53,9 @@ class RunningInventoryStockDate(models.TransientModel):
         return action
 
     def _compute_lines(self, moment):
-        """One line per product, location and lot in stock at `moment`; a product's value at
-        that moment (Odoo's) is shared between its lines by quantity, as Odoo values the share
-        of a warehouse."""
+        """One line per product, location and lot in stock at `moment` (None: now); a
+        product's value at that moment (Odoo's) is shared between its lines by quantity, as
+        Odoo values the share of a warehouse."""
         self.ensure_one()
         self.line_ids.sudo().unlink()
         stocks = self.env["running.inventory.valuation"]._get_stock_at_date(
@@ -68,31 +69,20 @@ class RunningInventoryStockDate(models.TransientModel):
 
     def _prepare_line_rows(self, stock):
         self.ensure_one()
-        currency = self.company_id.currency_id
-        total = sum(stock.quantities.values())
-        rows = []
-        remaining = stock.value
-        keys = sorted(stock.quantities, key=lambda key: (key[0], key[1] or 0))
-        for index, (location_id, lot_id) in enumerate(keys):
-            quantity = stock.quantities[location_id, lot_id]
-            if index == len(keys) - 1:
-                value = remaining
-            else:
-                value = currency.round(stock.value * quantity / total) if total else 0.0
-                remaining -= value
-            rows.append(
-                {
-                    "wizard_id": self.id,
-                    "company_id": self.company_id.id,
-                    "product_id": stock.product_id,
-                    "categ_id": stock.categ_id,
-                    "location_id": location_id,
-                    "lot_id": lot_id,
-                    "quantity": quantity,
-                    "value": currency.round(value),
-                }
-            )
-        return rows
+        values = split_by_quantity(stock.value, stock.quantities, self.company_id.currency_id.round)
+        return [
+            {
+                "wizard_id": self.id,
+                "company_id": self.company_id.id,
+                "product_id": stock.product_id,
+                "categ_id": stock.categ_id,
+                "location_id": location_id,
+                "lot_id": lot_id,
+                "quantity": quantity,
+                "value": values[location_id, lot_id],
+            }
+            for (location_id, lot_id), quantity in stock.quantities.items()
+        ]
 
 
 class RunningInventoryStockDateLine(models.TransientModel):
