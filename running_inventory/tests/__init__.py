@@ -19,3 +19,4 @@ from . import test_stock_valuation_at_date
 from . import test_ledger
 from . import test_stock_at_date
 from . import test_reconciliation_causes
+from . import test_reconciliation
