@@ -10,7 +10,6 @@ class AccountMove(models.Model):
 
     stock_reconciliation_id = fields.Many2one(
         "running.inventory.reconciliation",
-        string="Stock Reconciliation",
         index="btree_not_null",
         readonly=True,
         copy=False,

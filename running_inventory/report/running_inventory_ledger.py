@@ -93,11 +93,10 @@ class RunningInventoryLedger(models.Model):
     location_src_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
     partner_id = fields.Many2one("res.partner", readonly=True)
-    stock_move_id = fields.Many2one("stock.move", string="Stock Move", readonly=True)
+    stock_move_id = fields.Many2one("stock.move", readonly=True)
     picking_id = fields.Many2one("stock.picking", string="Transfer", readonly=True)
     user_id = fields.Many2one(
         "res.users",
-        string="User",
         readonly=True,
         help="Movements: who last changed the movement line, normally who validated it. "
         "Value rows: who posted the journal item.",
@@ -126,8 +125,8 @@ class RunningInventoryLedger(models.Model):
         help="On hand after this row, for the product's lot or serial number.",
     )
     value = fields.Monetary(readonly=True, groups=VALUE_GROUPS)
-    value_in = fields.Monetary(string="Value In", readonly=True, groups=VALUE_GROUPS)
-    value_out = fields.Monetary(string="Value Out", readonly=True, groups=VALUE_GROUPS)
+    value_in = fields.Monetary(readonly=True, groups=VALUE_GROUPS)
+    value_out = fields.Monetary(readonly=True, groups=VALUE_GROUPS)
     running_value = fields.Monetary(
         aggregator=None,
         readonly=True,
@@ -136,7 +135,6 @@ class RunningInventoryLedger(models.Model):
         "perpetual products, the sum of Odoo's move values otherwise.",
     )
     unit_cost = fields.Monetary(
-        string="Unit Cost",
         aggregator=None,
         readonly=True,
         groups=VALUE_GROUPS,
