@@ -278,10 +278,18 @@ class RunningInventoryReconciliation(models.Model):
         """{product id: ProductStock} of the perpetual products the company has moved, at
         `moment`, with Odoo's value and the quantity per location."""
         Valuation = self.env["running.inventory.valuation"]
-        stocks = Valuation._get_stock_at_date(
-            self.company_id, Valuation._get_moment(self.date), by_location=True
-        )
         categories = settings["categories"]
+        products = None
+        if categories is not None:
+            products = (
+                self.env["product.product"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("categ_id", "in", list(categories))])
+            )
+        stocks = Valuation._get_stock_at_date(
+            self.company_id, Valuation._get_moment(self.date), products, by_location=True
+        )
         return {
             product_id: stock
             for product_id, stock in stocks.items()
@@ -291,8 +299,9 @@ class RunningInventoryReconciliation(models.Model):
 
     def _read_book_balances(self, settings):
         """{(product id or None, account id): {balance, manual, manual_ids, categ_id}}: posted
-        journal items on the stock accounts up to the date; `manual` is the part not posted by
-        the perpetual valuation (no stock valuation kind)."""
+        journal items on the stock accounts up to the date (of the categories reconciled, and
+        then none without product); `manual` is the part not posted by the perpetual valuation
+        (no stock valuation kind)."""
         rows = self.env.execute_query(
             SQL(
                 """
@@ -305,15 +314,17 @@ class RunningInventoryReconciliation(models.Model):
                   LEFT JOIN product_product product ON product.id = aml.product_id
                   LEFT JOIN product_template template ON template.id = product.product_tmpl_id
                  WHERE aml.company_id = %s AND aml.account_id = ANY(%s)
-                   AND aml.parent_state = 'posted' AND aml.date <= %s
+                   AND aml.parent_state = 'posted' AND aml.date <= %s AND %s
                  GROUP BY aml.product_id, aml.account_id, template.categ_id
                 """,
                 self.company_id.id,
                 list(settings["accounts"]),
                 self.date,
+                SQL("TRUE")
+                if settings["categories"] is None
+                else SQL("template.categ_id = ANY(%s)", list(settings["categories"])),
             )
         )
-        categories = settings["categories"]
         return {
             (product_id, account_id): {
                 "balance": balance,
@@ -322,7 +333,6 @@ class RunningInventoryReconciliation(models.Model):
                 "categ_id": categ_id,
             }
             for product_id, account_id, categ_id, balance, manual, manual_ids in rows
-            if product_id is None or categories is None or categ_id in categories
         }
 
     def _prepare_lines(self, products, books, settings):
