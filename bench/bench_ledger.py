@@ -17,7 +17,8 @@ one category (1,000 products) and for all ten (10,000):
 2. the ledger up to that date: totals per product (read_group), and the first page of rows
    with their running balances (search_read, 80 rows, latest first);
 3. the reconciliation at that date, and today (computed and stored, with every product line).
-Each size is measured BENCH_ROUNDS times (default 3), interleaved; the fastest run is printed.
+After a warm-up run, each size is measured BENCH_ROUNDS times (default 3), interleaved; the
+fastest run is printed.
 Figures, not pass/fail. Run with `make bench` (BENCH=ledger for this one only).
 """
 
@@ -321,14 +322,20 @@ def measure(registry, category_ids, size):
             "ledger_totals",
             lambda: Ledger._read_group(domain, ["product_id"], ["quantity:sum", "value:sum"]),
         )
-        phase(
-            "ledger_page",
-            lambda: Ledger.search_read(
-                domain,
-                ["date", "reference", "quantity", "running_quantity", "value", "running_value"],
-                limit=80,
-            ),
-        )
+        page_fields = [
+            "date",
+            "reference",
+            "quantity",
+            "running_quantity",
+            "value",
+            "running_value",
+        ]
+        phase("ledger_page", lambda: Ledger.search_read(domain, page_fields, limit=80))
+        # The same without PostgreSQL's JIT compilation, which its default settings start on
+        # queries this large (jit_optimize_above_cost): how much of the time it takes.
+        cr.execute("SET LOCAL jit = off")
+        phase("ledger_page_nojit", lambda: Ledger.search_read(domain, page_fields, limit=80))
+        cr.execute("RESET jit")
 
         def reconcile(day):
             reconciliation = env["running.inventory.reconciliation"].create(
@@ -360,6 +367,7 @@ PHASES = (
     ("stock_at_date", "Stock at Date (Odoo's value per product, location, lot)"),
     ("ledger_totals", "ledger up to the date: totals per product"),
     ("ledger_page", "ledger up to the date: first page, running balances"),
+    ("ledger_page_nojit", "  the same, PostgreSQL's JIT off"),
     ("reconciliation_past", "reconciliation at the date"),
     ("reconciliation_today", "reconciliation today"),
 )
@@ -370,6 +378,9 @@ def main():
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = Registry(args.database)
     category_ids = ensure_data(registry)
+    # A first run fills Odoo's caches (defaults, access rules, ...), so that the figures
+    # compare the work, not the warm-up.
+    measure(registry, category_ids, SIZES[0])
     best = {}
     for _round in range(ROUNDS):
         for size in SIZES:

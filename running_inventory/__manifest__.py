@@ -44,6 +44,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/perpetual_valuation_demo.xml",
+        "demo/running_inventory_reconciliation_demo.xml",
         "demo/stock_warehouse_orderpoint_demo.xml",
         "demo/running_inventory_count_demo.xml",
     ],

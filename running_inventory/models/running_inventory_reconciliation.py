@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools.bulk import end_of_day, insert_records, insert_relations
-from ..tools.stock_valuation import split_by_quantity
+from ..tools.stock_valuation import sort_key, split_by_quantity
 
 CAUSES = [
     ("before_go_live", "Before go-live"),
@@ -21,7 +21,7 @@ CAUSES = [
 ADJUSTABLE_CAUSES = ("unposted_move", "manual_entry", "value_not_posted", "rounding")
 # A residual of up to this many units of the currency's rounding is rounding.
 ROUNDING_TOLERANCE = 2
-ACCOUNTING_READ_GROUPS = ("account.group_account_readonly", "account.group_account_invoice")
+ACCOUNTING_USER_GROUP = "account.group_account_invoice"
 
 
 class RunningInventoryReconciliation(models.Model):
@@ -132,10 +132,7 @@ class RunningInventoryReconciliation(models.Model):
         return action
 
     def _check_accounting_user(self):
-        if not (
-            self.env.su
-            or any(self.env.user.has_group(group) for group in ACCOUNTING_READ_GROUPS[1:])
-        ):
+        if not (self.env.su or self.env.user.has_group(ACCOUNTING_USER_GROUP)):
             raise AccessError(self.env._("Only accounting users can compute reconciliations."))
 
     # ------------------------------------------------------------------
@@ -389,7 +386,7 @@ class RunningInventoryReconciliation(models.Model):
         differing = {key for key, line in lines.items() if not currency.is_zero(line["difference"])}
         stored = [
             (key, {**base, **line})
-            for key, line in sorted(lines.items(), key=lambda item: (item[0][0] or 0, item[0][1]))
+            for key, line in sorted(lines.items(), key=lambda item: sort_key(item[0]))
             if not differences_only or key in differing
         ]
         line_ids = insert_records(

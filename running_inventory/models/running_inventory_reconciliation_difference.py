@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.stock_valuation import split_by_quantity
+from ..tools.stock_valuation import sort_key, split_by_quantity
 from .running_inventory_reconciliation import ADJUSTABLE_CAUSES, CAUSES, ROUNDING_TOLERANCE
 
 
@@ -127,7 +127,7 @@ class RunningInventoryReconciliationDifference(models.Model):
             "current_cost": self._split_current_cost(currency, lines, products),
         }
         causes = []
-        for key, line in sorted(differing.items(), key=lambda item: (item[0][0] or 0, item[0][1])):
+        for key, line in sorted(differing.items(), key=lambda item: sort_key(item[0])):
             causes += self._explain_line(key, line, books.get(key), context)
         self._add_value_change_records(reconciliation, moment, causes, products, settings)
         return causes

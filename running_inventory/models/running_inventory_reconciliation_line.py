@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.bulk import end_of_day
+
 
 class RunningInventoryReconciliationLine(models.Model):
     """One product on one stock valuation account in a reconciliation: Odoo's stock value
@@ -51,6 +53,6 @@ class RunningInventoryReconciliationLine(models.Model):
         action = self.product_id.action_open_running_ledger()
         action["domain"] += [
             ("company_id", "=", self.company_id.id),
-            ("date", "<=", fields.Datetime.end_of(self.reconciliation_id.date, "day")),
+            ("date", "<=", end_of_day(self.reconciliation_id.date)),
         ]
         return action

@@ -302,7 +302,7 @@ class RunningInventoryLedger(models.Model):
               JOIN res_company line_company ON line_company.id = line.company_id
               LEFT JOIN stock_picking picking ON picking.id = move.picking_id
               LEFT JOIN category_setting setting
-                     ON setting.categ_id IS NOT DISTINCT FROM template.categ_id
+                     ON COALESCE(setting.categ_id, 0) = COALESCE(template.categ_id, 0)
                     AND setting.company_id = move.company_id
              WHERE move.state = 'done'
                AND template.is_storable
@@ -327,26 +327,29 @@ class RunningInventoryLedger(models.Model):
                    side.write_uid AS user_id,
                    side.direction * side.line_quantity AS quantity,
                    COALESCE(CASE
-                       WHEN side.valuation_posting IS NOT NULL THEN posted.balance
+                       WHEN side.valuation_posting IS NOT NULL
+                           THEN posted.balance * side.line_quantity / NULLIF(posted.quantity, 0)
                        WHEN side.is_perpetual THEN 0
-                       WHEN side.direction > 0 AND side.is_in THEN side.move_value
-                       WHEN side.direction < 0 AND side.is_out THEN -side.move_value
-                   END * side.line_quantity / NULLIF(SUM(side.line_quantity) OVER (
-                       PARTITION BY side.product_id, side.move_id, side.direction), 0), 0)
-                       AS value,
+                       WHEN side.direction > 0 AND side.is_in
+                           THEN side.move_value * side.line_quantity / NULLIF(%(in_quantity)s, 0)
+                       WHEN side.direction < 0 AND side.is_out
+                           THEN -side.move_value * side.line_quantity / NULLIF(%(out_quantity)s, 0)
+                   END, 0) AS value,
                    CASE WHEN side.valuation_posting = 'posted'
                         THEN side.account_move_id END AS account_move_id,
                    posted.account_id
               FROM (
-                  SELECT movement.*, 0 AS side, -1 AS direction,
-                         movement.location_src_id AS location_id
-                    FROM movement WHERE movement.from_stock
-                   UNION ALL
-                  SELECT movement.*, 1, 1, movement.location_dest_id
-                    FROM movement WHERE movement.to_stock
+                  SELECT movement.*, end_.side, end_.direction, end_.location_id
+                    FROM movement
+                   CROSS JOIN LATERAL (
+                        VALUES (0, -1, movement.location_src_id, movement.from_stock),
+                               (1, 1, movement.location_dest_id, movement.to_stock)
+                   ) AS end_(side, direction, location_id, valued)
+                   WHERE end_.valued
               ) side
               LEFT JOIN LATERAL (
-                  SELECT SUM(aml.balance) AS balance, MIN(aml.account_id) AS account_id
+                  SELECT SUM(aml.balance) AS balance, SUM(ABS(aml.quantity)) AS quantity,
+                         MIN(aml.account_id) AS account_id
                     FROM account_move_line aml
                     JOIN stock_account
                       ON stock_account.company_id = aml.company_id
@@ -356,13 +359,46 @@ class RunningInventoryLedger(models.Model):
                      AND aml.parent_state = 'posted'
                      AND SIGN(aml.quantity) = side.direction
               ) posted ON side.valuation_posting IS NOT NULL
+            """,
+            in_quantity=self._move_quantity_sql(incoming=True),
+            out_quantity=self._move_quantity_sql(incoming=False),
+        )
+
+    @api.model
+    def _move_quantity_sql(self, incoming):
+        """The quantity of the movement of `side` into (out of) the valued stock: its lines
+        from outside to inside (inside to outside). Read only for products not in perpetual
+        valuation."""
+        source, destination = (
+            SQL(
+                "(%(location)s.company_id IS NOT NULL"
+                " AND %(location)s.usage IN ('internal', 'transit'))",
+                location=SQL.identifier(alias),
+            )
+            for alias in ("other_source", "other_destination")
+        )
+        direction = (
+            SQL("NOT %s AND %s", source, destination)
+            if incoming
+            else SQL("%s AND NOT %s", source, destination)
+        )
+        return SQL(
             """
+            (SELECT SUM(other.quantity_product_uom)
+               FROM stock_move_line other
+               JOIN stock_location other_source ON other_source.id = other.location_id
+               JOIN stock_location other_destination
+                 ON other_destination.id = other.location_dest_id
+              WHERE other.move_id = side.move_id AND %s)
+            """,
+            direction,
         )
 
     @api.model
     def _value_rows_sql(self):
         """The perpetual valuation's other stock-account lines: revaluations, the opening
-        entry, reconciliation adjustments, and movement lines no move line row can carry. Dated
+        entry, reconciliation adjustments, and movement lines no move line can carry (a
+        movement whose lines are gone, a line without quantity). Dated
         when they were posted, within their accounting day, and never before their movement."""
         return SQL(
             """
@@ -387,11 +423,8 @@ class RunningInventoryLedger(models.Model):
               LEFT JOIN stock_move move ON move.id = aml.stock_move_id
              WHERE aml.stock_valuation_kind IS NOT NULL
                AND aml.parent_state = 'posted'
-               AND NOT EXISTS (
-                    SELECT 1 FROM movement
-                     WHERE aml.stock_valuation_kind = 'movement'
-                       AND movement.move_id = aml.stock_move_id
-                       AND CASE WHEN aml.quantity > 0 THEN movement.to_stock
-                                WHEN aml.quantity < 0 THEN movement.from_stock END)
+               AND NOT (aml.stock_valuation_kind = 'movement' AND aml.quantity != 0
+                        AND EXISTS (SELECT 1 FROM stock_move_line line
+                                     WHERE line.move_id = aml.stock_move_id))
             """
         )

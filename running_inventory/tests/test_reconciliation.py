@@ -94,6 +94,34 @@ class TestReconciliation(LedgerCommon):
             self._invoice(sale)
         self.assertFalse(self._reconcile().interim_ids)
 
+    def test_drill_down(self):
+        """From a difference to the records behind it; from a product line to its journal
+        items and its ledger up to the date."""
+        product = self._create_product_before("average", "Drilled")
+        with self._on_day(2):
+            receipt = self._make_in_move(product, 2, unit_cost=5.0)
+            entry = self._manual_entry(self.stock, 3.0, product)
+        with self._on_day(1):
+            self._make_out_move(product, 1)
+        reconciliation = self._reconcile(2)
+        action = reconciliation.difference_ids.action_open_records()
+        self.assertEqual(action["res_model"], "account.move.line")
+        manual_line = entry.line_ids.filtered(lambda line: line.account_id == self.stock)
+        self.assertEqual(self.env["account.move.line"].search(action["domain"]), manual_line)
+        line = reconciliation.line_ids.filtered(lambda line: line.product_id == product)
+        items = self.env["account.move.line"].search(line.action_open_journal_items()["domain"])
+        self.assertEqual(
+            items,
+            manual_line
+            | receipt.valuation_line_ids.filtered(lambda item: item.account_id == self.stock),
+        )
+        rows = self.env["running.inventory.ledger"].search(line.action_open_ledger()["domain"])
+        self.assertEqual(rows.stock_move_id, receipt)
+        action = reconciliation.action_open_differences()
+        self.assertEqual(
+            self.env[action["res_model"]].search(action["domain"]), reconciliation.difference_ids
+        )
+
     def test_month_end_print(self):
         product = self._create_product_before("fifo", "Printed")
         self._make_in_move(product, 2, unit_cost=5.0)

@@ -156,10 +156,7 @@ def split_by_quantity(total, quantities, rounding):
     """Share `total` between keys in proportion to `quantities` ({key: quantity}), each share
     rounded with `rounding` (a function), the last key (in sorted order) taking what is left,
     so that the shares add up to `total`."""
-    keys = sorted(
-        quantities,
-        key=lambda key: tuple(part or 0 for part in key) if isinstance(key, tuple) else key,
-    )
+    keys = sorted(quantities, key=sort_key)
     if not keys:
         return {}
     whole = sum(quantities.values())
@@ -171,3 +168,9 @@ def split_by_quantity(total, quantities, rounding):
         remaining -= share
     shares[keys[-1]] = rounding(remaining)
     return shares
+
+
+def sort_key(key):
+    """Keys (ids, or tuples of ids, any of them None) in a stable order."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return tuple((part is None, part or 0) for part in parts)

@@ -20,16 +20,16 @@ class RunningInventoryStockDate(models.TransientModel):
     date = fields.Date(required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("running.inventory.stock.date.line", "wizard_id", readonly=True)
 
-    def _get_moment(self):
-        """The end of the day (UTC), as Odoo's ``to_date`` valuation reads a date."""
+    def _check_date(self):
         self.ensure_one()
         if self.date > fields.Date.context_today(self):
             raise UserError(self.env._("Choose a date up to today."))
-        return end_of_day(self.date)
 
     def action_open_ledger(self):
-        """The running ledger up to the end of the day."""
-        moment = self._get_moment()
+        """The running ledger up to the end of the day (UTC, as Odoo's ``to_date`` valuation
+        reads a date)."""
+        self._check_date()
+        moment = end_of_day(self.date)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "running_inventory.running_inventory_ledger_action"
         )
@@ -41,7 +41,7 @@ class RunningInventoryStockDate(models.TransientModel):
 
     def action_open_stock(self):
         """On hand at the end of the day, per product, location and lot, with its value."""
-        self._get_moment()
+        self._check_date()
         self._compute_lines(self.env["running.inventory.valuation"]._get_moment(self.date))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "running_inventory.running_inventory_stock_date_line_action"
