@@ -14,8 +14,9 @@ on its stock account, so that the reconciliation has differences to explain.
 Each measurement runs in its own transaction, rolled back afterwards, from a cold cache, for
 one category (1,000 products) and for all ten (10,000):
 1. Stock at Date, 180 days ago: on hand per product, location and lot with Odoo's value;
-2. the ledger up to that date: totals per product (read_group), and the first page of rows
-   with their running balances (search_read, 80 rows, latest first);
+2. the ledger up to that date: totals per product (read_group), the first page of rows with
+   their running balances (search_read, 80 rows, latest first), and those rows read again by
+   id;
 3. the reconciliation at that date, and today (computed and stored, with every product line).
 After a warm-up run, each size is measured BENCH_ROUNDS times (default 3), interleaved; the
 fastest run is printed.
@@ -331,11 +332,8 @@ def measure(registry, category_ids, size):
             "running_value",
         ]
         phase("ledger_page", lambda: Ledger.search_read(domain, page_fields, limit=80))
-        # The same without PostgreSQL's JIT compilation, which its default settings start on
-        # queries this large (jit_optimize_above_cost): how much of the time it takes.
-        cr.execute("SET LOCAL jit = off")
-        phase("ledger_page_nojit", lambda: Ledger.search_read(domain, page_fields, limit=80))
-        cr.execute("RESET jit")
+        rows = Ledger.search(domain, limit=80)
+        phase("ledger_rows", lambda: rows.read(page_fields))
 
         def reconcile(day):
             reconciliation = env["running.inventory.reconciliation"].create(
@@ -367,7 +365,7 @@ PHASES = (
     ("stock_at_date", "Stock at Date (Odoo's value per product, location, lot)"),
     ("ledger_totals", "ledger up to the date: totals per product"),
     ("ledger_page", "ledger up to the date: first page, running balances"),
-    ("ledger_page_nojit", "  the same, PostgreSQL's JIT off"),
+    ("ledger_rows", "ledger: 80 rows read again by id (the web client's reload)"),
     ("reconciliation_past", "reconciliation at the date"),
     ("reconciliation_today", "reconciliation today"),
 )

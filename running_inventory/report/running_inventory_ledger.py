@@ -1,5 +1,9 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+
+import psycopg2
+
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, frozendict
 
@@ -71,6 +75,11 @@ class RunningInventoryLedger(models.Model):
                 "parent_state",
                 "date",
             ),
+            "product.product": ("product_tmpl_id",),
+            "product.template": ("categ_id", "uom_id", "is_storable"),
+            "product.category": ("property_valuation", "property_stock_valuation_account_id"),
+            "stock.location": ("usage", "company_id", "valuation_account_id"),
+            "res.company": ("inventory_valuation", "account_stock_valuation_id"),
         }
     )
 
@@ -146,6 +155,73 @@ class RunningInventoryLedger(models.Model):
     account_id = fields.Many2one(
         "account.account", string="Stock Account", readonly=True, groups=VALUE_GROUPS
     )
+
+    # ------------------------------------------------------------------
+    # Reading the view
+    # ------------------------------------------------------------------
+
+    def _fetch_query(self, query, fields):
+        if self._ids:
+            # Rows read by id (the ORM's fetch): PostgreSQL cannot push a filter on the id
+            # below the window functions, it can a filter on the product (see init).
+            query.add_where(
+                SQL(
+                    "%s = ANY(%s)",
+                    SQL.identifier(self._table, "product_id"),
+                    self._get_row_products(),
+                )
+            )
+        with self._without_jit():
+            return super()._fetch_query(query, fields)
+
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        with self._without_jit():
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    @api.model
+    def search_count(self, domain, limit=None):
+        with self._without_jit():
+            return super().search_count(domain, limit=limit)
+
+    def _get_row_products(self):
+        """The products of these rows, from their ids: a movement row is a move line's
+        (id * 4, + 1 for its second end), a value row a journal item's (id * 4 + 2)."""
+        line_ids = [row_id // 4 for row_id in self._ids if row_id % 4 != 2]
+        aml_ids = [row_id // 4 for row_id in self._ids if row_id % 4 == 2]
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT product_id FROM stock_move_line WHERE id = ANY(%s)
+                 UNION
+                SELECT product_id FROM account_move_line WHERE id = ANY(%s)
+                """,
+                line_ids,
+                aml_ids,
+            )
+        )
+        return [row[0] for row in rows]
+
+    @contextmanager
+    def _without_jit(self):
+        """PostgreSQL compiles the plan of a ledger over a long history with its JIT (the
+        plan's estimated cost is far over jit_optimize_above_cost): measured on 300,000
+        movements, the compilation took 2 s out of 4.5 s, and 2 s on a query of 0.25 s for
+        1,000 products. The ledger's own queries run without it; the setting is restored."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('jit')"))
+        previous = cr.fetchone()[0]
+        cr.execute(SQL("SET LOCAL jit = off"))
+        try:
+            yield
+        except psycopg2.Error:
+            raise  # the transaction is aborted, and its settings with it
+        except Exception:
+            cr.execute(SQL("SELECT set_config('jit', %s, TRUE)", previous))
+            raise
+        cr.execute(SQL("SELECT set_config('jit', %s, TRUE)", previous))
 
     # ------------------------------------------------------------------
     # The view

@@ -1,6 +1,7 @@
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common_ledger import LedgerCommon
 
@@ -149,6 +150,19 @@ class TestLedger(LedgerCommon):
         self.assertEqual(rows.mapped("value"), [50, -15])
         self.assertEqual(rows[-1].running_value, 35)
         self.assertEqual(product.total_value, 35)
+
+    def test_reading_the_ledger_leaves_the_jit_setting_as_it_was(self):
+        """The ledger reads without PostgreSQL's JIT, and puts the setting back."""
+        self.env.cr.execute(SQL("SET LOCAL jit = on"))
+        product = self._create_product_before("average", "Ledger jit")
+        self._make_in_move(product, 2, unit_cost=3.0)
+        Ledger = self.env["running.inventory.ledger"]
+        rows = Ledger.search([("product_id", "=", product.id)])
+        Ledger._read_group([("product_id", "=", product.id)], ["product_id"], ["quantity:sum"])
+        Ledger.search_count([("product_id", "=", product.id)])
+        self.env.invalidate_all()
+        self.assertEqual(rows.running_value, 6)
+        self.assertEqual(self.env.execute_query(SQL("SHOW jit")), [("on",)])
 
     def test_product_form_opens_its_ledger(self):
         product = self._create_product_before("average", "Ledger button")
