@@ -7,9 +7,10 @@ SHORTCUT, their history inserted with SQL, not through the UI: 30 done movements
 the last 360 days (15 receipts of 10 units, 15 deliveries of 8, one move line each: 300,000
 movements), the quants they leave, and the perpetual valuation's journal entries for them,
 written by the valuation's own writer (``account.move._create_posted_stock_entries``: per day
-and 1,000 products one entry, a stock line and a GRNI or GDNI line per movement). Every 200th
-product's last receipt is left without entry and every 250th product gets a line typed by hand
-on its stock account, so that the reconciliation has differences to explain.
+and 1,000 products one entry, a stock line and a GRNI or GDNI line per movement, stamped with
+the time of their movement). Every 200th product's last movement is left without entry and every
+250th product gets a line typed by hand on its stock account, so that the reconciliation has
+differences to explain.
 
 Each measurement runs in its own transaction, rolled back afterwards, from a cold cache, for
 one category (1,000 products) and for all ten (10,000):
@@ -222,8 +223,8 @@ def post_entries(env):
     )
     batches = {}
     for move_id, product_id, uom_id, day, is_in, quantity, value, reference, index in rows:
-        last_receipt = is_in and reference.endswith(f"/{MOVES_PER_PRODUCT - 2}")
-        if last_receipt and index % 200 == 0:
+        last_move = reference.endswith(f"/{MOVES_PER_PRODUCT - 1}")
+        if last_move and index % 200 == 0:
             continue  # left without entry on purpose
         sign = 1 if is_in else -1
         common = {
@@ -266,6 +267,18 @@ def post_entries(env):
         if count % 50 == 0:
             env.cr.commit()
             log(f"      {count:,} / {len(batches):,} entries")
+    # As if each entry had been posted when its goods moved (the writer stamps the time of this
+    # run): the reconciliation reads when the valuation last posted for a product.
+    env.cr.execute(
+        SQL(
+            """
+            UPDATE account_move_line aml SET create_date = move.date
+              FROM stock_move move
+             WHERE move.id = aml.stock_move_id AND move.origin = %s
+            """,
+            ORIGIN,
+        )
+    )
     post_manual_lines(env, journal, stock)
     env.cr.commit()
 
