@@ -11,10 +11,11 @@ class RunningInventoryReconciliationDifference(models.Model):
     """Part of a product's difference between stock and books, with its cause and the records
     behind it. The parts of a product line add up to its difference.
 
-    - Before go-live: the date is before the company went live with perpetual valuation; the
-      opening entry brings the books to Odoo's value.
-    - Movement without entry: a valued movement done after go-live was not posted (the product
-      was not in perpetual valuation then, or its configuration was fixed afterwards).
+    - Before go-live: the date is before the product went live with perpetual valuation (its
+      opening entry, which brings the books to Odoo's value of that moment).
+    - Movement without entry: a valued movement was not posted (the product was not in
+      perpetual valuation then, or its configuration was fixed afterwards), and no later posting
+      for the product (which brings its stock accounts to Odoo's value) took it in.
     - Journal item outside the valuation: items on the stock account that the perpetual
       valuation did not post (manual entries, items without product).
     - Entry dated across the date: a movement on one side of the date, its entry on the other
@@ -121,7 +122,7 @@ class RunningInventoryReconciliationDifference(models.Model):
         context = {
             "reconciliation": reconciliation,
             "moment": moment,
-            "go_live": reconciliation.company_id.perpetual_valuation_date,
+            "openings": self._read_openings(reconciliation, product_ids),
             "unposted": self._read_unposted_moves(reconciliation, moment, product_ids, settings),
             "cut_off": self._read_cut_off(reconciliation, moment, product_ids, settings),
             "current_cost": self._split_current_cost(currency, lines, products),
@@ -140,11 +141,10 @@ class RunningInventoryReconciliationDifference(models.Model):
         if product_id is None:
             return [self._cause(key, "manual_entry", difference, aml_ids=book["manual_ids"])]
         unposted = context["unposted"].get(key, [])
-        go_live = context["go_live"]
-        if go_live and context["moment"] < go_live:
+        opening = context["openings"].get(product_id)
+        if opening and context["moment"] < opening:
             move_ids = [move_id for move_id, _date, _value in unposted]
             return [self._cause(key, "before_go_live", difference, move_ids=move_ids)]
-        after_go_live = [move for move in unposted if not go_live or move[1] >= go_live]
         cut_off_amount, cut_off_moves = context["cut_off"].get(key, (0.0, []))
         current_cost_amount, current_cost_moves = context["current_cost"].get(key, (0.0, []))
         parts = [
@@ -157,8 +157,8 @@ class RunningInventoryReconciliationDifference(models.Model):
             self._cause(
                 key,
                 "unposted_move",
-                sum(value for _move_id, _date, value in after_go_live),
-                move_ids=[move_id for move_id, _date, _value in after_go_live],
+                sum(value for _move_id, _date, value in unposted),
+                move_ids=[move_id for move_id, _date, _value in unposted],
             ),
             self._cause(key, "cut_off", cut_off_amount, move_ids=cut_off_moves),
             self._cause(key, "current_cost", current_cost_amount, move_ids=current_cost_moves),
@@ -182,6 +182,24 @@ class RunningInventoryReconciliationDifference(models.Model):
             "aml_ids": list(aml_ids),
             "product_value_ids": list(product_value_ids),
         }
+
+    @api.model
+    def _read_openings(self, reconciliation, product_ids):
+        """{product id: when its opening entry was posted}, for products that went live with
+        stock on hand (go-live wizard)."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT product_id, MIN(create_date) FROM account_move_line
+                 WHERE company_id = %s AND product_id = ANY(%s)
+                   AND stock_valuation_kind = 'opening' AND parent_state = 'posted'
+                 GROUP BY product_id
+                """,
+                reconciliation.company_id.id,
+                product_ids,
+            )
+        )
+        return dict(rows)
 
     @api.model
     def _read_unposted_moves(self, reconciliation, moment, product_ids, settings):
