@@ -363,13 +363,10 @@ def measure(registry, category_ids, size):
                 products.ids,
             )
         )[0][0]
-        figures["checks"] = (
-            len(products),
-            moves,
-            len(past.line_ids),
-            len(today.difference_ids),
-            today.difference,
-        )
+        causes = {}
+        for cause in today.difference_ids.mapped("cause"):
+            causes[cause] = causes.get(cause, 0) + 1
+        figures["checks"] = (len(products), moves, len(past.line_ids), causes, today.difference)
         cr.rollback()
         return figures
 
@@ -402,10 +399,10 @@ def main():
                     best[size][name] = figures[name]
     small, large = (best[size] for size in SIZES)
     for size in SIZES:
-        products, moves, lines, differences, difference = best[size]["checks"]
+        products, moves, lines, causes, difference = best[size]["checks"]
         log(
-            f"{products:,} products, {moves:,} done moves; the reconciliation today finds "
-            f"{differences} differences ({difference:+,.2f}), {lines:,} lines at the date"
+            f"{products:,} products, {moves:,} done moves; {lines:,} reconciliation lines; "
+            f"today {difference:+,.2f} explained as {causes}"
         )
     log(f"\nAt {AT_DAYS_AGO} days ago and today; fastest of {ROUNDS} runs (seconds, SQL queries)")
     log(f"{'':58} {'1,000':>14} {'10,000':>14} {'time x':>8}")
