@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
@@ -86,6 +87,8 @@ class TestReconciliationCauses(LedgerCommon):
         self.assertEqual((receipt.valuation_posting, receipt.account_move_id), ("posted", entry))
         self.assertEqual(difference.adjustment_move_id, entry)
         self.assertFalse(difference.is_adjustable)
+        with self.assertRaises(UserError):
+            self._adjust(reconciliation, difference)
         self.assertAgree(self._reconcile(), product)
         # The perpetual valuation counts the adjustment as its own from then on.
         self._make_out_move(product, 4)
@@ -196,6 +199,9 @@ class TestReconciliationCauses(LedgerCommon):
             .create({})
         )
         self.assertFalse(wizard.difference_ids)
+        # Even selected in a list, it is not adjusted.
+        with self.assertRaises(UserError):
+            self._adjust(reconciliation, difference)
         self.assertAgree(self._reconcile(), product)
 
     def test_odoo_values_a_past_day_at_todays_cost(self):

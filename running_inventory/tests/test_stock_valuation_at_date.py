@@ -51,6 +51,21 @@ class TestStockValuationAtDate(LedgerCommon):
             products |= product
         self._check_every_day(products, days=4)
 
+    def test_products_valued_by_lot(self):
+        """Valued by lot: Odoo computes them itself (the sum of its lots' values)."""
+        product = self._create_product_before(
+            "fifo", "Lot valued", tracking="lot", lot_valuated=True
+        )
+        lot_a, lot_b = self.env["stock.lot"].create(
+            [{"name": name, "product_id": product.id} for name in ("LV-A", "LV-B")]
+        )
+        with self._on_day(2):
+            self._make_in_move(product, 4, unit_cost=3.0, lot_ids=[lot_a, lot_b])
+        with self._on_day(1):
+            self._make_in_move(product, 2, unit_cost=6.0, lot_ids=[lot_b])
+            self._make_out_move(product, 1, lot_ids=[lot_a])
+        self._check_every_day(product, days=3)
+
     def test_default_products_are_those_moved_by_the_company(self):
         moved = self._create_product_before("average", "Moved")
         idle = self._create_product_before("average", "Idle")
