@@ -39,7 +39,7 @@ class RunningInventoryLedger(models.Model):
     _name = "running.inventory.ledger"
     _description = "Running Stock Ledger"
     _auto = False
-    _order = "date desc, id desc"
+    _order = "date desc, sequence desc, id desc"
     _rec_name = "reference"
     _depends = frozendict(
         {
@@ -86,6 +86,9 @@ class RunningInventoryLedger(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Datetime(readonly=True)
+    sequence = fields.Integer(
+        readonly=True, help="At the same moment, movements come before value changes."
+    )
     reference = fields.Char(readonly=True)
     name = fields.Char(string="Description", readonly=True)
     row_type = fields.Selection(ROW_TYPES, string="Type", readonly=True)
@@ -270,16 +273,18 @@ class RunningInventoryLedger(models.Model):
                            SUM(row.quantity) OVER product_window AS running_quantity,
                            CASE WHEN row.location_id IS NOT NULL THEN SUM(row.quantity) OVER (
                                PARTITION BY row.company_id, row.product_id, row.location_id
-                               ORDER BY row.date, row.id) END AS running_quantity_location,
+                               ORDER BY row.date, row.sequence, row.id)
+                               END AS running_quantity_location,
                            CASE WHEN row.lot_id IS NOT NULL THEN SUM(row.quantity) OVER (
                                PARTITION BY row.company_id, row.product_id, row.lot_id
-                               ORDER BY row.date, row.id) END AS running_quantity_lot,
+                               ORDER BY row.date, row.sequence, row.id) END AS running_quantity_lot,
                            SUM(row.value) OVER product_window AS running_value,
                            SUM(row.value) OVER product_window
                                / NULLIF(SUM(row.quantity) OVER product_window, 0) AS unit_cost
                       FROM ledger_row row
                     WINDOW product_window AS (
-                        PARTITION BY row.company_id, row.product_id ORDER BY row.date, row.id)
+                        PARTITION BY row.company_id, row.product_id
+                        ORDER BY row.date, row.sequence, row.id)
                 )
                 """,
                 table=SQL.identifier(self._table),
@@ -396,7 +401,7 @@ class RunningInventoryLedger(models.Model):
         return SQL(
             """
             SELECT side.line_id * 4 + side.side AS id, side.company_id, side.date,
-                   side.reference, side.reference AS name, 'movement' AS row_type,
+                   0 AS sequence, side.reference, side.reference AS name, 'movement' AS row_type,
                    side.product_id, side.product_tmpl_id, side.categ_id, side.uom_id,
                    side.lot_id, side.location_id, side.location_src_id, side.location_dest_id,
                    side.partner_id, side.move_id AS stock_move_id, side.picking_id,
@@ -481,7 +486,7 @@ class RunningInventoryLedger(models.Model):
             SELECT aml.id * 4 + 2, aml.company_id,
                    GREATEST(aml.date::timestamp, move.date, LEAST(aml.create_date,
                             aml.date::timestamp + INTERVAL '1 day' - INTERVAL '1 second')),
-                   COALESCE(move.reference, aml.move_name), aml.name,
+                   1, COALESCE(move.reference, aml.move_name), aml.name,
                    CASE WHEN aml.stock_valuation_kind IN ('revaluation', 'opening',
                                                           'reconciliation')
                         THEN aml.stock_valuation_kind ELSE 'other' END,

@@ -179,7 +179,7 @@ class LedgerCommon(PerpetualValuationCommon):
         domain = [("product_id", "in", products.ids)]
         if at:
             domain.append(("date", "<=", at))
-        return self.env["running.inventory.ledger"].search(domain, order="date, id")
+        return self.env["running.inventory.ledger"].search(domain, order="date, sequence, id")
 
     # ------------------------------------------------------------------
     # Odoo's own figures
