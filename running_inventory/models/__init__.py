@@ -19,3 +19,9 @@ from . import running_inventory_abc_classification
 from . import running_inventory_count
 from . import running_inventory_count_line
 from . import running_inventory_count_entry
+from . import running_inventory_valuation
+from . import running_inventory_reconciliation
+from . import running_inventory_reconciliation_line
+from . import running_inventory_reconciliation_account
+from . import running_inventory_reconciliation_difference
+from . import running_inventory_reconciliation_interim

@@ -13,6 +13,14 @@ _STOCK_SEQUENCE_FORMATS = {}
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    stock_reconciliation_id = fields.Many2one(
+        "running.inventory.reconciliation",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The stock reconciliation whose differences this entry adjusts.",
+    )
+
     # ------------------------------------------------------------------
     # Posted stock valuation entries, written in a few statements
     # ------------------------------------------------------------------

@@ -21,6 +21,7 @@ class AccountMoveLine(models.Model):
             ("opening", "Opening balance"),
             ("interim_clearing", "Interim account clearing"),
             ("invoice_cost", "Cost of goods invoiced"),
+            ("reconciliation", "Reconciliation adjustment"),
         ],
         string="Stock Valuation Posting",
         readonly=True,

@@ -150,6 +150,16 @@ class ProductProduct(models.Model):
         shares[self, accounts[-1]] = currency.round(remaining)
         return shares
 
+    def action_open_running_ledger(self):
+        """The running stock ledger of this product."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "running_inventory.running_inventory_ledger_action"
+        )
+        action["domain"] = [("product_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     def _is_perpetual(self):
         self.ensure_one()
         return self.is_storable and self.valuation == PERPETUAL

@@ -82,3 +82,13 @@ class ProductTemplate(models.Model):
                 )
             )
         return accounts
+
+    def action_open_running_ledger(self):
+        """The running stock ledger of this product's variants."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "running_inventory.running_inventory_ledger_action"
+        )
+        action["domain"] = [("product_tmpl_id", "=", self.id)]
+        action["context"] = {"search_default_group_product": self.product_variant_count > 1}
+        return action

@@ -18,6 +18,13 @@ class ResCompany(models.Model):
         help="When the company went live with perpetual valuation at each movement: movements "
         "done before have no journal entry of their own, the opening entry covers them.",
     )
+    stock_reconciliation_user_id = fields.Many2one(
+        "res.users",
+        string="Stock Reconciliation Responsible",
+        help="Gets an activity when the daily stock reconciliation finds a new difference "
+        "between stock and books. Empty: the first accounting administrator of the company.",
+    )
+
     account_stock_grni_id = fields.Many2one(
         "account.account",
         string="Goods Received Not Invoiced Account",
@@ -302,3 +309,21 @@ class ResCompany(models.Model):
         if self.id in self.env.context.get("stock_closing_excluded_company_ids", ()):
             return False
         return super().action_close_stock_valuation(at_date=at_date, auto_post=auto_post)
+
+    # ------------------------------------------------------------------
+    # Stock reconciliation
+    # ------------------------------------------------------------------
+
+    def _get_stock_reconciliation_user(self):
+        """The first internal accounting administrator of the company."""
+        self.ensure_one()
+        return self.env["res.users"].search(
+            [
+                ("group_ids", "in", self.env.ref("account.group_account_manager").ids),
+                ("company_ids", "in", self.ids),
+                ("share", "=", False),
+                ("id", "!=", self.env.ref("base.user_root").id),
+            ],
+            order="id",
+            limit=1,
+        )

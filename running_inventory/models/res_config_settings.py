@@ -33,3 +33,7 @@ class ResConfigSettings(models.TransientModel):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "running_inventory.stock_valuation_go_live_action"
         )
+
+    stock_reconciliation_user_id = fields.Many2one(
+        related="company_id.stock_reconciliation_user_id", readonly=False
+    )

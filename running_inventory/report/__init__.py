@@ -1,1 +1,2 @@
 from . import running_inventory_count_accuracy
+from . import running_inventory_ledger

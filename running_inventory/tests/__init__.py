@@ -15,3 +15,8 @@ from . import test_count_planning
 from . import test_count_accuracy
 from . import test_count_tour
 from . import test_count_scan
+from . import test_stock_valuation_at_date
+from . import test_ledger
+from . import test_stock_at_date
+from . import test_reconciliation_causes
+from . import test_reconciliation

@@ -1,1 +1,3 @@
 from . import demand_statistics
+from . import stock_valuation
+from . import bulk
