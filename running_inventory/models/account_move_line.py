@@ -151,6 +151,15 @@ class AccountMoveLine(models.Model):
     # Interim accounts per purchase / sale line
     # ------------------------------------------------------------------
 
+    def _get_perpetual_posted_quantity(self, uom):
+        """Quantity of these invoice lines on posted documents, credit notes deducted, in `uom`
+        (Odoo's own `qty_invoiced` also counts drafts, which post nothing yet)."""
+        quantity = 0.0
+        for line in self.filtered(lambda line: line.parent_state == "posted"):
+            sign = -1 if line.move_id.move_type in ("in_refund", "out_refund") else 1
+            quantity += sign * line.product_uom_id._compute_quantity(line.quantity, uom)
+        return quantity
+
     def _get_perpetual_interim_balances(self, link_field, order_lines):
         """Posted balance and quantity of the interim items of `order_lines` (grouped)."""
         if not order_lines:

@@ -21,19 +21,11 @@ class SaleOrderLine(models.Model):
         }
 
     def _get_perpetual_posted_invoiced_quantity(self):
-        """Quantity on posted invoices (credit notes deducted): Odoo's own `qty_invoiced`
-        also counts drafts, which post nothing yet."""
         self.ensure_one()
-        quantity = 0.0
-        for line in self.invoice_lines.filtered(lambda line: line.parent_state == "posted"):
-            sign = -1 if line.move_id.move_type == "out_refund" else 1
-            quantity += sign * line.product_uom_id._compute_quantity(
-                line.quantity, self.product_uom_id
-            )
-        return quantity
+        return self.invoice_lines._get_perpetual_posted_quantity(self.product_uom_id)
 
     def _is_perpetual_settled(self):
-        """Received and invoiced in full, by posted documents."""
+        """Delivered and invoiced in full, by posted documents."""
         self.ensure_one()
         return bool(self.qty_delivered) and not self.product_uom_id.compare(
             self.qty_delivered, self._get_perpetual_posted_invoiced_quantity()

@@ -31,6 +31,16 @@ class TestEntryWriter(PerpetualValuationCommon):
             "lines": lines,
         }
 
+    def _receipt_lines(self, product, amount=10.0):
+        return [
+            {
+                "account_id": self.account_stock_valuation.id,
+                "balance": amount,
+                "product_id": product.id,
+            },
+            {"account_id": self.account_grni.id, "balance": -amount, "product_id": product.id},
+        ]
+
     def _rows(self, table, column, record_id):
         self.env.flush_all()
         self.env.cr.execute(
@@ -103,14 +113,7 @@ class TestEntryWriter(PerpetualValuationCommon):
 
     def test_entries_of_several_dates_and_a_retry_on_a_taken_number(self):
         product = self._create_product("average")
-        lines = [
-            {
-                "account_id": self.account_stock_valuation.id,
-                "balance": 10.0,
-                "product_id": product.id,
-            },
-            {"account_id": self.account_grni.id, "balance": -10.0, "product_id": product.id},
-        ]
+        lines = self._receipt_lines(product)
         Move = self.env["account.move"]
         first = Move._create_posted_stock_entries([self._entry(lines)])
         # Another transaction took the next number meanwhile: the writer takes the one after.
@@ -127,14 +130,7 @@ class TestEntryWriter(PerpetualValuationCommon):
 
     def test_numbering_follows_the_journal_across_periods_and_renamed_sequences(self):
         product = self._create_product("average")
-        lines = [
-            {
-                "account_id": self.account_stock_valuation.id,
-                "balance": 10.0,
-                "product_id": product.id,
-            },
-            {"account_id": self.account_grni.id, "balance": -10.0, "product_id": product.id},
-        ]
+        lines = self._receipt_lines(product)
         Move = self.env["account.move"]
         today = fields.Date.today()
         first = Move._create_posted_stock_entries([self._entry(lines)])
