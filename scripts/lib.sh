@@ -175,11 +175,22 @@ log_level = warn
 CONF
 }
 
+ensure_wkhtmltopdf() {
+    # Odoo prints PDF reports (count sheets, the stock reconciliation) with wkhtmltopdf.
+    command -v wkhtmltopdf >/dev/null && return 0
+    if is_root_on_debian; then
+        apt_install wkhtmltopdf
+    else
+        info "wkhtmltopdf is missing: Odoo shows reports as HTML and cannot print PDFs."
+    fi
+}
+
 setup_all() {
     mkdir -p "$STATE"
     ensure_odoo
     ensure_venv
     ensure_postgres
+    ensure_wkhtmltopdf
     write_config
 }
 
