@@ -3,11 +3,13 @@ from . import product_category
 from . import product_template
 from . import product_product
 from . import stock_location
+from . import running_inventory_posting
 from . import stock_move
 from . import account_account
 from . import account_move
 from . import account_move_line
 from . import account_chart_template
+from . import running_inventory_interim_mixin
 from . import purchase_order_line
 from . import sale_order_line
 from . import product_value

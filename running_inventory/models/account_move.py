@@ -2,7 +2,9 @@ from psycopg2 import errors as pgerrors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, ormcache, str2bool
+
+from ..tools import entry_writer
 
 # Numbering formats of the stock journals, per database, journal and month: deriving one costs
 # Odoo's sequence mixin ~3 ms and several queries, at every validation otherwise.
@@ -20,178 +22,142 @@ class AccountMove(models.Model):
         copy=False,
         help="The stock reconciliation whose differences this entry adjusts.",
     )
+    perpetual_origin_move_id = fields.Many2one(
+        "account.move",
+        string="Stock Revalued By",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="Perpetual valuation: the bill or invoice whose posting changed the stock value "
+        "this entry posts.",
+    )
+    perpetual_valuation_move_ids = fields.One2many(
+        "account.move",
+        "perpetual_origin_move_id",
+        string="Stock Valuation Entries",
+        readonly=True,
+        help="Perpetual valuation: the entries that posted the stock value changes this "
+        "document caused (receipts re-valued by a bill, interim accounts cleared).",
+    )
 
     # ------------------------------------------------------------------
-    # Posted stock valuation entries, written in a few statements
+    # Writing the perpetual valuation's entries
     # ------------------------------------------------------------------
 
     @api.model
-    def _create_posted_stock_entries(self, entries):
-        """Create and post the journal entries of the perpetual valuation.
+    def _write_perpetual_entries(self, entries):
+        """Create and post the journal entries of the perpetual valuation
+        (`tools.valuation_line.ValuationEntry`): through Odoo's ORM, or the direct writer where
+        it writes the same entry (`tools/entry_writer.py`).
 
-        Every validated stock move posts an entry, so this runs inside each picking
-        validation. Odoo's `create` + `_post` costs about 40 queries and 45 ms per entry here,
-        more than the validation of a one-line picking itself; the perpetual mode must add at
-        most a few. The entries are therefore written with one INSERT for the entry and one
-        for its lines, holding exactly the values the ORM stores for a posted miscellaneous
-        entry (test_entry_writer compares both column by column). They keep every guarantee
-        of Odoo's posting that applies to them: the journal sequence (same numbering and the
-        same locking as `_locked_increment`), balanced lines in company currency, lock dates
-        (the caller passes a date from `_get_accounting_date`). Journals that hash their
-        entries, or any entry the fast path does not cover, go through the ORM.
-
-        :param entries: list of dicts with journal (account.journal), date, ref and lines,
-            each line a dict with account_id, name, balance (company currency, rounded) and any
-            other account.move.line field of a simple type.
         :return: the posted account.move records, in the order of `entries`
         """
         moves = self.browse()
         for entry in entries:
-            self._check_stock_entry_balanced(entry)
-            if self._stock_entry_needs_orm(entry):
-                moves |= self._create_posted_stock_entry_orm(entry)
+            self._check_perpetual_entry_balanced(entry)
+            if self._can_write_perpetual_entry_directly(entry):
+                moves |= self._insert_perpetual_entry(entry)
             else:
-                moves |= self.browse(self._insert_posted_stock_entry(entry))
+                moves |= self._create_perpetual_entry(entry)
         return moves
 
     @api.model
-    def _check_stock_entry_balanced(self, entry):
-        currency = entry["journal"].company_id.currency_id
-        if not currency.is_zero(sum(line["balance"] for line in entry["lines"])):
+    def _check_perpetual_entry_balanced(self, entry):
+        currency = entry.journal.company_id.currency_id
+        if not currency.is_zero(entry.balance):
             raise UserError(
                 self.env._(
-                    "The stock valuation entry %(ref)s is not balanced.", ref=entry.get("ref") or ""
+                    "The stock valuation entry %(ref)s is not balanced.", ref=entry.ref or ""
                 )
             )
 
     @api.model
-    def _stock_entry_needs_orm(self, entry):
-        journal = entry["journal"]
-        return bool(journal.restrict_mode_hash_table or self.env.context.get("stock_entry_use_orm"))
+    def _can_write_perpetual_entry_directly(self, entry):
+        journal = entry.journal
+        return not (
+            journal.restrict_mode_hash_table
+            or journal.company_id.restrictive_audit_trail
+            or self.env.context.get("stock_entry_use_orm")
+            or self._get_direct_entry_writer_blockers()
+            or not str2bool(
+                self.env["ir.config_parameter"].sudo().get_param(entry_writer.PARAMETER, "True")
+            )
+        )
 
     @api.model
-    def _create_posted_stock_entry_orm(self, entry):
-        lines = [
-            Command.create(
-                {
-                    **{key: value for key, value in line.items() if key != "balance"},
-                    "debit": max(line["balance"], 0.0),
-                    "credit": max(-line["balance"], 0.0),
-                }
-            )
-            for line in entry["lines"]
-        ]
+    @ormcache()
+    def _get_direct_entry_writer_blockers(self):
+        """Why the direct writer is not used with the modules of this registry, decided once
+        per registry load (installing a module loads a new registry): () when it is."""
+        return tuple(entry_writer.registry_blockers(self.env))
+
+    @api.model
+    def _create_perpetual_entry(self, entry):
+        """The entry through Odoo's ORM: the reference path, for any journal and module."""
         move = self.create(
             {
-                "journal_id": entry["journal"].id,
-                "date": entry["date"],
-                "ref": entry.get("ref"),
+                "journal_id": entry.journal.id,
+                "date": entry.date,
+                "ref": entry.ref,
                 "move_type": "entry",
-                "line_ids": lines,
+                "perpetual_origin_move_id": entry.origin_move_id or False,
+                "line_ids": [
+                    Command.create(self._prepare_perpetual_item_vals(line)) for line in entry.lines
+                ],
             }
         )
         move._post(soft=False)
         return move
 
     @api.model
-    def _insert_posted_stock_entry(self, entry):
-        journal = entry["journal"]
-        company = journal.company_id
-        currency = company.currency_id
-        date = entry["date"]
-        lines = entry["lines"]
-        total = currency.round(sum(line["balance"] for line in lines if line["balance"] > 0))
-        now = self.env.cr.now()
-        uid = self.env.uid
-        move_values = {
-            "journal_id": journal.id,
-            "company_id": company.id,
-            "currency_id": currency.id,
-            "date": date,
-            "ref": entry.get("ref") or None,
-            "state": "posted",
-            "move_type": "entry",
-            "auto_post": "no",
-            "payment_state": "not_paid",
-            "invoice_date_due": date,
-            # Odoo's own value for an entry without partner, read where the row is written.
-            "invoice_partner_display_name": SQL(
-                "replace(%s, '%%s', (SELECT partner.name FROM res_users users"
-                " JOIN res_partner partner ON partner.id = users.partner_id WHERE users.id = %s))",
-                self.env._("#Created by: %s"),  # pylint: disable=translation-positional-used
-                uid,
-            ),
-            "amount_untaxed": 0.0,
-            "amount_tax": 0.0,
-            "amount_total": total,
-            "amount_residual": 0.0,
-            "amount_untaxed_signed": 0.0,
-            "amount_untaxed_in_currency_signed": 0.0,
-            "amount_tax_signed": 0.0,
-            "amount_total_signed": total,
-            "amount_total_in_currency_signed": total,
-            "amount_residual_signed": 0.0,
-            "invoice_currency_rate": 0.0,
-            "made_sequence_gap": False,
-            "is_manually_modified": False,
-            "always_tax_exigible": True,
-            "checked": True,
-            "posted_before": True,
-            "create_uid": uid,
-            "write_uid": uid,
-            "create_date": now,
-            "write_date": now,
-        }
-        move_id, name = self._insert_stock_entry_with_sequence(journal, date, move_values)
+    def _prepare_perpetual_item_vals(self, line):
+        values = line.to_journal_item_values()
+        balance = values.pop("balance")
+        return {**values, "debit": max(balance, 0.0), "credit": max(-balance, 0.0)}
+
+    @api.model
+    def _insert_perpetual_entry(self, entry):
+        """The entry written directly: the rows the ORM would store, and its chatter."""
+        currency = entry.journal.company_id.currency_id
+        total = currency.round(sum(line.amount for line in entry.lines if line.amount > 0))
+        move_values = entry_writer.entry_row(self.env, entry, total)
+        move_id, name = self._insert_stock_entry_with_sequence(
+            entry.journal, entry.date, move_values
+        )
         Account = self.env["account.account"]
         reconcilable = {
-            account_id
-            for account_id in {line["account_id"] for line in lines}
-            if Account._is_reconcilable_account(account_id)
+            line.account_id
+            for line in entry.lines
+            if Account._is_reconcilable_account(line.account_id)
         }
-        line_rows = []
-        for line in lines:
-            balance = currency.round(line["balance"])
-            residual = balance if line["account_id"] in reconcilable else 0.0
-            line_rows.append(
-                {
-                    "quantity": 1.0,
-                    **{key: value for key, value in line.items() if key != "balance"},
-                    "move_id": move_id,
-                    "move_name": name,
-                    "journal_id": journal.id,
-                    "company_id": company.id,
-                    "company_currency_id": currency.id,
-                    "currency_id": currency.id,
-                    "date": date,
-                    "ref": entry.get("ref") or None,
-                    "parent_state": "posted",
-                    "display_type": "product",
-                    "sequence": 100,
-                    "debit": max(balance, 0.0),
-                    "credit": max(-balance, 0.0),
-                    "balance": balance,
-                    "amount_currency": balance,
-                    "amount_residual": residual,
-                    "amount_residual_currency": residual,
-                    "reconciled": False,
-                    "price_unit": 0.0,
-                    "discount": 0.0,
-                    "is_storno": False,
-                    "price_subtotal": balance,
-                    "price_total": balance,
-                    "deductible_amount": 100.0,
-                    "no_followup": journal.type == "general",
-                    "create_uid": uid,
-                    "write_uid": uid,
-                    "create_date": now,
-                    "write_date": now,
-                }
-            )
-        self._insert_rows("account_move_line", line_rows)
+        line_rows = entry_writer.line_rows(self.env, entry, move_id, name, reconcilable)
+        entry_writer.insert_rows(self.env["account.move.line"], line_rows)
         # Rows written outside the ORM: drop what its cache holds of their inverse relations.
         self.env["stock.move"].invalidate_model(["valuation_line_ids"])
-        return move_id
+        if entry.origin_move_id:
+            self.invalidate_model(["perpetual_valuation_move_ids"])
+        move = self.browse(move_id)
+        move._log_perpetual_entry_creation()
+        return move
+
+    def _log_perpetual_entry_creation(self):
+        """What `mail.thread.create` logs for entries the ORM creates, for entries written
+        directly: their creator follows them, and the chatter says they were created."""
+        context = self.env.context
+        if context.get("tracking_disable"):
+            return
+        user = self.env.user
+        if not context.get("mail_create_nosubscribe") and user.active and not user.share:
+            self.env["mail.followers"]._insert_followers(
+                self._name,
+                self.ids,
+                user.partner_id.ids,
+                subtypes=None,
+                customer_ids=[],
+                check_existing=False,
+            )
+        if not context.get("mail_create_nolog"):
+            self._message_log_batch(bodies={move.id: move._creation_message() for move in self})
 
     @api.model
     def _insert_stock_entry_with_sequence(self, journal, date, move_values):
@@ -285,109 +251,64 @@ class AccountMove(models.Model):
             "sequence_prefix": draft.sequence_prefix,
             "sequence_number": draft.sequence_number,
         }
-        return self._insert_rows("account_move", [values], log_exceptions=False)[0]
-
-    @api.model
-    def _insert_rows(self, table, rows, log_exceptions=True):
-        model = self.env["account.move.line" if table == "account_move_line" else "account.move"]
-        columns = sorted(set().union(*rows))
-        # The ORM's convention: False stands for NULL in any column but a boolean one.
-        nullable = {column for column in columns if model._fields[column].type != "boolean"}
-        params = []
-        for row in rows:
-            for column in columns:
-                value = row.get(column)
-                params.append(None if column in nullable and value is False else value)
-        # Placeholders written once for all rows (composing an SQL object per value costs a
-        # millisecond per entry); values are parameters, column names come from the code.
-        placeholders = ", ".join(
-            "(" + ", ".join("%s" for _column in columns) + ")" for _row in rows
-        )
-        query = SQL(
-            "INSERT INTO %s (%s) VALUES " + placeholders + " RETURNING id",
-            SQL.identifier(table),
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-            *params,
-        )
-        self.env.cr.execute(query, log_exceptions=log_exceptions)
-        return [row[0] for row in self.env.cr.fetchall()]
+        return entry_writer.insert_rows(self, [values], log_exceptions=False)[0]
 
     # ------------------------------------------------------------------
     # Perpetual valuation around vendor bills and customer invoices
     # ------------------------------------------------------------------
 
-    @api.model
-    def _post_perpetual_lines(self, lines, accounts_cache, date=None):
-        """Post lines of the perpetual valuation that are not tied to a movement date
-        (revaluations, clearings): in each product's stock journal, dated `date` (default
-        today) or the first open date after it."""
-        lines = [line for line in lines if line["balance"]]
-        if not lines:
-            return self.browse()
-        date = date or fields.Date.context_today(self)
-        entries = {}
-        for line in lines:
-            product = self.env["product.product"].browse(line["product_id"])
-            journal = product._get_perpetual_accounts_cached(accounts_cache)["stock_journal"]
-            entry = entries.setdefault(
-                journal,
-                {
-                    "journal": journal,
-                    "date": journal.company_id._get_perpetual_accounting_date(date, journal),
-                    "ref": self.env.context.get("perpetual_ref"),
-                    "lines": [],
-                },
-            )
-            entry["lines"].append(
-                {
-                    key: value
-                    for key, value in line.items()
-                    if key not in ("is_stock", "absorbs_rounding", "keep")
-                }
-            )
-        return self._create_posted_stock_entries(list(entries.values()))
-
     def _post(self, soft=True):
         self._link_perpetual_bill_lines()
-        posted = super()._post(soft=soft)
-        posted._post_perpetual_bill_revaluation()
-        posted._post_perpetual_interim_clearing()
+        # The cost of goods sold lines Odoo adds to invoices while posting carry our markers.
+        with self.env["running.inventory.posting"]._writing_markers():
+            posted = super()._post(soft=soft)
+        posted._post_perpetual_document_valuation()
         return posted
 
     def button_draft(self):
         result = super().button_draft()
         # A bill back in draft no longer clears its receipts (and a re-posted one clears them
         # again): the settled lines it leaves are cleared from their new balance next time.
-        self.filtered(lambda m: m.state == "draft")._post_perpetual_interim_clearing()
+        self.filtered(lambda m: m.state == "draft")._post_perpetual_document_valuation()
         return result
 
     def _link_perpetual_bill_lines(self):
         """Vendor bill lines on goods received not invoiced belong to their purchase line."""
+        to_link = self.env["account.move.line"]
         for line in self.filtered(lambda m: m.is_purchase_document()).invoice_line_ids:
             if line.purchase_line_id and not line.interim_purchase_line_id:
                 grni = line.product_id.product_tmpl_id.with_company(
                     line.company_id
                 )._get_product_accounts()["grni"]
                 if grni and line.account_id == grni:
-                    line.interim_purchase_line_id = line.purchase_line_id
+                    to_link |= line
+        with self.env["running.inventory.posting"]._writing_markers():
+            for line in to_link:
+                line.interim_purchase_line_id = line.purchase_line_id
 
-    def _post_perpetual_bill_revaluation(self):
-        """Odoo values a receipt from its bill (AVCO, FIFO, and the receipt's value in standard
-        costing): the receipts' counterpart on goods received not invoiced follows, the stock
-        account follows Odoo's stock value, and the part of goods already delivered goes to
-        price difference (or COGS where the category says so)."""
-        bills = self.filtered(lambda m: m.is_purchase_document())
-        receipts = bills.invoice_line_ids.purchase_line_id.move_ids.filtered(
+    def _post_perpetual_document_valuation(self):
+        """What posting (or resetting) bills and invoices changes in the perpetual valuation:
+        the receipts a bill re-values, and the interim accounts of the order lines it settles."""
+        posting = self.env["running.inventory.posting"]
+        for bill in self.filtered(lambda m: m.state == "posted" and m.is_purchase_document()):
+            posting._post_value_changes(
+                bill._get_perpetual_revalued_moves(),
+                remainder_key=lambda product: product._get_perpetual_price_difference_key(),
+                origin=bill,
+            )
+        # Once every bill has re-valued its receipts: what they leave on the interim accounts.
+        for document in self:
+            lines = document.invoice_line_ids
+            posting._post_interim_clearing(lines.purchase_line_id, origin=document)
+            posting._post_interim_clearing(lines.sale_line_ids, origin=document)
+
+    def _get_perpetual_revalued_moves(self):
+        """The done movements whose value Odoo takes from this bill (AVCO, FIFO, and the
+        receipt's value in standard costing): its receipts and vendor returns."""
+        self.ensure_one()
+        return self.invoice_line_ids.purchase_line_id.move_ids.filtered(
             lambda m: m.state == "done" and (m.is_in or m.is_out)
         )
-        receipts._post_perpetual_value_changes(
-            remainder_key=lambda product: product._get_perpetual_price_difference_key()
-        )
-
-    def _post_perpetual_interim_clearing(self):
-        lines = self.invoice_line_ids
-        lines.purchase_line_id._post_perpetual_grni_clearing()
-        lines.sale_line_ids._post_perpetual_gdni_clearing()
 
     def _stock_account_prepare_realtime_out_lines_vals(self):
         # Odoo's anglo-saxon lines for its own modes, and ours: perpetual products' cost of

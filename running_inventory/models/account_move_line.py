@@ -1,7 +1,14 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, index_exists
 
 from .res_company import PERPETUAL
+
+# What ties a journal item to the perpetual valuation: written by its posting service only
+# (`_check_perpetual_marker_values`); the engine reads them to know what the books hold.
+PERPETUAL_MARKERS = frozenset(
+    {"stock_move_id", "stock_valuation_kind", "interim_purchase_line_id", "interim_sale_line_id"}
+)
 
 
 class AccountMoveLine(models.Model):
@@ -62,6 +69,28 @@ class AccountMoveLine(models.Model):
                 )
             )
         return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get(name) for vals in vals_list for name in PERPETUAL_MARKERS):
+            self._check_perpetual_marker_values()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if PERPETUAL_MARKERS.intersection(vals):
+            self._check_perpetual_marker_values()
+        return super().write(vals)
+
+    def _check_perpetual_marker_values(self):
+        """A journal item marked as the perpetual valuation's is counted as posted by it: a
+        user setting or clearing the mark would have the engine post a value twice or never."""
+        if not self.env["running.inventory.posting"]._may_write_markers():
+            raise AccessError(
+                self.env._(
+                    "The perpetual valuation fields of journal items (stock move, valuation "
+                    "posting, interim order line) are set by the stock valuation only."
+                )
+            )
 
     def _compute_account_id(self):
         result = super()._compute_account_id()
@@ -173,44 +202,3 @@ class AccountMoveLine(models.Model):
             line.with_env(order_lines.env): (balance, quantity)
             for line, balance, quantity in groups
         }
-
-    def _post_perpetual_interim_clearing(self, balances, interim_key, link_field, counterpart_key):
-        """Post, per settled order line, its interim balance to `counterpart_key`'s account."""
-        lines = []
-        accounts_cache = {}
-        for order_line, (balance, _quantity) in balances.items():
-            company = order_line.company_id
-            currency = company.currency_id
-            if currency.is_zero(balance):
-                continue
-            product = order_line.product_id.with_company(company)
-            accounts = product._get_perpetual_accounts_cached(accounts_cache)
-            interim = product._require_perpetual_account(accounts, interim_key)
-            counterpart = product._require_perpetual_account(accounts, counterpart_key(order_line))
-            common = {
-                "product_id": product.id,
-                "product_uom_id": product.uom_id.id,
-                "quantity": 0.0,
-                "stock_move_id": False,
-                "stock_valuation_kind": "interim_clearing",
-                "name": self.env._(
-                    "%(order)s - %(product)s: settled",
-                    order=order_line.order_id.name,
-                    product=product.display_name,
-                ),
-                "partner_id": order_line.order_id.partner_id.commercial_partner_id.id,
-                "is_stock": False,
-                "absorbs_rounding": False,
-                "keep": False,
-            }
-            lines += [
-                {
-                    **common,
-                    "account_id": interim.id,
-                    "balance": -balance,
-                    link_field: order_line.id,
-                },
-                {**common, "account_id": counterpart.id, "balance": balance},
-            ]
-        if lines:
-            self.env["account.move"].sudo()._post_perpetual_lines(lines, accounts_cache)

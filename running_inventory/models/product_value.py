@@ -16,9 +16,13 @@ class ProductValue(models.Model):
         A value set on a move re-values that movement (its counterpart follows, what was
         already delivered goes to price difference); a new standard, average or lot cost
         re-values what is on hand, against stock variation."""
+        posting = self.env["running.inventory.posting"]
         on_moves = self.filtered("move_id")
-        on_moves.move_id._post_perpetual_value_changes(
-            remainder_key=lambda product: product._get_perpetual_price_difference_key()
+        posting._post_value_changes(
+            on_moves.move_id,
+            remainder_key=lambda product: product._get_perpetual_price_difference_key(),
         )
-        on_cost = self - on_moves
-        (on_cost.product_id | on_cost.lot_id.product_id)._post_perpetual_revaluation()
+        for company, on_cost in (self - on_moves).grouped("company_id").items():
+            posting.with_company(company)._post_cost_changes(
+                on_cost.product_id | on_cost.lot_id.product_id
+            )

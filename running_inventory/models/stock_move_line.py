@@ -1,31 +1,22 @@
-from odoo import api, models
-
-VALUATION_FIELDS = ("quantity", "location_id", "location_dest_id", "owner_id", "lot_id", "quant_id")
+from odoo import models
 
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
-    # Odoo lets a done movement be corrected (its quantity, lots, locations) and re-values it;
-    # the perpetual valuation posts the correction.
+    # Odoo lets a done movement be corrected (its quantity, lots, locations, owner) and
+    # re-values it: the perpetual valuation posts the correction.
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        move_lines = super().create(vals_list)
-        move_lines._post_perpetual_done_corrections()
-        return move_lines
-
-    def write(self, vals):
-        result = super().write(vals)
-        if any(field in vals for field in VALUATION_FIELDS):
-            self._post_perpetual_done_corrections()
+    def _update_stock_move_value(self, old_qty_by_ml=None):
+        # stock_account's hook after a move line is created or a valuation field written.
+        result = super()._update_stock_move_value(old_qty_by_ml)
+        self.env["running.inventory.posting"]._post_value_changes(self.move_id)
         return result
 
     def unlink(self):
-        moves = self.move_id.filtered(lambda m: m.state == "done")
+        # Odoo re-values nothing when a done move line is deleted; its quantity leaves the
+        # books all the same.
+        done_moves = self.move_id.filtered(lambda m: m.state == "done")
         result = super().unlink()
-        moves.exists()._post_perpetual_value_changes()
+        self.env["running.inventory.posting"]._post_value_changes(done_moves.exists())
         return result
-
-    def _post_perpetual_done_corrections(self):
-        self.move_id.filtered(lambda m: m.state == "done")._post_perpetual_value_changes()

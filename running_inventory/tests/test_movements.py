@@ -422,7 +422,7 @@ class TestPerpetualMovements(PerpetualValuationCommon):
         receipt = self._receive(order)
         entry = receipt.move_ids.account_move_id
         receipt.move_ids._action_done()
-        receipt.move_ids._post_perpetual_valuation()
+        self.env["running.inventory.posting"]._post_movements(receipt.move_ids)
         self.assertEqual(receipt.move_ids.account_move_id, entry)
         self.assertEqual(
             len(self.env["account.move.line"].search([("product_id", "=", self.product.id)])), 2

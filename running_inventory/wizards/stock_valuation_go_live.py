@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.res_company import PERPETUAL
+from ..tools.valuation_line import OPENING, ValuationLine
 
 
 class StockValuationGoLive(models.TransientModel):
@@ -68,15 +69,16 @@ class StockValuationGoLive(models.TransientModel):
     def _compute_line_ids(self):
         for wizard in self:
             products = wizard._get_products()
-            quantities, _replayed, _posted = products._read_perpetual_position()
-            values = products._get_perpetual_stock_values(quantities)
+            position = products._read_perpetual_position()
+            quantities = position.quantities
+            values = products._get_perpetual_stock_values(position)
             wizard.line_ids = [Command.clear()] + [
                 Command.create(
                     {
                         "product_id": product.id,
                         "account_id": account.id,
                         "quantity": quantities[product, account],
-                        "value": values.get((product, account), 0.0),
+                        "value": values.get((product.id, account.id), 0.0),
                     }
                 )
                 for (product, account) in sorted(quantities, key=lambda key: (key[0].id, key[1].id))
@@ -128,21 +130,14 @@ class StockValuationGoLive(models.TransientModel):
             self.company_id._perpetual_activate()
 
     def _post_opening_entry(self):
-        lines = self._prepare_opening_lines()
-        if not lines:
-            return self.env["account.move"]
         return (
-            self.env["account.move"]
+            self.env["running.inventory.posting"]
             .sudo()
-            ._create_posted_stock_entries(
-                [
-                    {
-                        "journal": self.journal_id,
-                        "date": self.date,
-                        "ref": self.env._("Opening stock value (perpetual valuation)"),
-                        "lines": lines,
-                    }
-                ]
+            ._post_lines(
+                self._prepare_opening_lines(),
+                self.journal_id,
+                self.date,
+                self.env._("Opening stock value (perpetual valuation)"),
             )
         )
 
@@ -153,40 +148,39 @@ class StockValuationGoLive(models.TransientModel):
         currency = self.currency_id
         name = self.env._("Opening stock value")
         lines = [
-            {
-                "account_id": line.account_id.id,
-                "product_id": line.product_id.id,
-                "product_uom_id": line.product_id.uom_id.id,
-                "quantity": line.quantity,
-                "balance": currency.round(line.value),
-                "name": name,
-                "stock_valuation_kind": "opening",
-            }
+            ValuationLine(
+                account_id=line.account_id.id,
+                amount=currency.round(line.value),
+                label=name,
+                kind=OPENING,
+                product_id=line.product_id.id,
+                uom_id=line.product_id.uom_id.id,
+                quantity=line.quantity,
+                on_stock_account=True,
+            )
             for line in self.line_ids
         ]
         if not self.category_ids:
-            for account, balance in self._get_stock_account_balances().items():
-                lines.append(
-                    {
-                        "account_id": account.id,
-                        "balance": -currency.round(balance),
-                        "quantity": 0.0,
-                        "name": self.env._("Stock value before perpetual valuation"),
-                        "stock_valuation_kind": "opening",
-                    }
+            lines += [
+                ValuationLine(
+                    account_id=account.id,
+                    amount=-currency.round(balance),
+                    label=self.env._("Stock value before perpetual valuation"),
+                    kind=OPENING,
                 )
-        total = currency.round(sum(line["balance"] for line in lines))
+                for account, balance in self._get_stock_account_balances().items()
+            ]
+        total = currency.round(sum(line.amount for line in lines))
         if not currency.is_zero(total):
             lines.append(
-                {
-                    "account_id": self.counterpart_account_id.id,
-                    "balance": -total,
-                    "quantity": 0.0,
-                    "name": name,
-                    "stock_valuation_kind": "opening",
-                }
+                ValuationLine(
+                    account_id=self.counterpart_account_id.id,
+                    amount=-total,
+                    label=name,
+                    kind=OPENING,
+                )
             )
-        return [line for line in lines if line["balance"] or line["quantity"]]
+        return lines
 
     def _get_stock_account_balances(self):
         """What the stock accounts hold before going live (posted, up to the opening date)."""
