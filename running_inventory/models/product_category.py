@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import ormcache
 
-from .res_company import PERPETUAL
+from .res_company import PERPETUAL, sets_account_or_journal
 
 # Accounts a product can set for itself, over its category's.
 PRODUCT_ACCOUNTS = ("income", "expense")
@@ -47,8 +47,9 @@ class ProductCategory(models.Model):
         perpetual valuation: Odoo's own computation for a product with no account of its own.
 
         Cached for the registry: every validation needs them, and Odoo reads a dozen company
-        properties to compute them. Writing a category, a company's accounts or an account's
-        variation account clears the cache (ir.default does it itself).
+        properties to compute them. Setting an account or journal on a category or a company,
+        or an account's variation account, clears the cache (ir.default does it itself, for
+        the companies' defaults of the category fields).
         """
         template = (
             self.env["product.template"]
@@ -62,7 +63,6 @@ class ProductCategory(models.Model):
         }
 
     def write(self, vals):
-        self.env.registry.clear_cache()
         if vals.get("property_valuation") == PERPETUAL and not self.env.context.get(
             "perpetual_go_live"
         ):
@@ -72,4 +72,8 @@ class ProductCategory(models.Model):
                     [("categ_id", "child_of", switching.ids)]
                 )
                 self.env.company._check_perpetual_without_stock(products)
-        return super().write(vals)
+        result = super().write(vals)
+        if sets_account_or_journal(self, vals):
+            # `_get_perpetual_account_ids` caches what these fields are.
+            self.env.registry.clear_cache()
+        return result

@@ -1,8 +1,24 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from ..tools.stock_valuation import split_by_quantity
+
 PERPETUAL = "perpetual"
+
+
+def sets_account_or_journal(records, vals):
+    """Whether `vals` (of a write on `records`) set an account or a journal: what the
+    perpetual accounts cached per category and company (`_get_perpetual_account_ids`) are."""
+    fields_ = records._fields
+    return any(
+        name in fields_
+        and fields_[name].type == "many2one"
+        and fields_[name].comodel_name in ("account.account", "account.journal")
+        for name in vals
+    )
 
 
 class ResCompany(models.Model):
@@ -62,16 +78,17 @@ class ResCompany(models.Model):
     )
 
     def write(self, vals):
-        if any(name.startswith("account_") or name.endswith("_account_id") for name in vals):
-            # The perpetual accounts of categories fall back to the company's (cached).
-            self.env.registry.clear_cache()
         if vals.get("inventory_valuation") == PERPETUAL and not self.env.context.get(
             "perpetual_go_live"
         ):
             self.filtered(
                 lambda c: c.inventory_valuation != PERPETUAL
             )._check_perpetual_without_stock()
-        return super().write(vals)
+        result = super().write(vals)
+        if sets_account_or_journal(self, vals):
+            # The perpetual accounts of categories fall back to the company's (cached).
+            self.env.registry.clear_cache()
+        return result
 
     def _check_perpetual_without_stock(self, products=None):
         """Stock on hand reaches perpetual valuation through the go-live wizard, which posts
@@ -79,7 +96,7 @@ class ResCompany(models.Model):
         for company in self:
             domain = [
                 ("company_id", "=", company.id),
-                ("location_id.usage", "in", ("internal", "transit")),
+                ("location_id.is_valued_internal", "=", True),
                 ("quantity", "!=", 0),
                 ("product_id.is_storable", "=", True),
             ]
@@ -259,30 +276,39 @@ class ResCompany(models.Model):
         return self.env["stock.location"].search(
             [
                 ("company_id", "=", self.id),
-                ("usage", "in", ("internal", "transit")),
+                ("is_valued_internal", "=", True),
                 ("valuation_account_id", "!=", False),
             ]
         )
 
     def _get_perpetual_location_values(self, accounts_by_product, at_date=None):
         """Odoo's value of what locations with their own stock account hold, per (product,
-        account), in proportion to the quantity there (as Odoo values a warehouse's share)."""
+        account): the product's value shared by quantity between those accounts and the
+        category's (as Odoo values a warehouse's share)."""
         self.ensure_one()
-        values = {}
         locations = self._get_perpetual_account_locations()
         products = self.env["product.product"].union(*accounts_by_product)
+        held = defaultdict(dict)  # {product: {location account: quantity}}
         for account, account_locations in locations.grouped("valuation_account_id").items():
-            held = products.with_context(
+            quantities = products.with_context(
                 location=account_locations.ids, to_date=at_date
             )._compute_quantities_dict(None, None, None, to_date=at_date)
-            for product in products.filtered(lambda p, held=held: held[p.id]["qty_available"]):
-                product = product.with_context(to_date=at_date)
-                total_quantity = product._with_valuation_context().qty_available
-                if product.uom_id.is_zero(total_quantity):
-                    continue
-                values[product, account] = (
-                    product.total_value * held[product.id]["qty_available"] / total_quantity
-                )
+            for product in products:
+                if quantities[product.id]["qty_available"]:
+                    held[product][account] = quantities[product.id]["qty_available"]
+        values = {}
+        for product, by_account in held.items():
+            product = product.with_context(to_date=at_date)
+            total_quantity = product._with_valuation_context().qty_available
+            if product.uom_id.is_zero(total_quantity):
+                continue
+            quantities = {account.id: quantity for account, quantity in by_account.items()}
+            category_account = accounts_by_product[product]["valuation"].id
+            quantities[category_account] = quantities.get(category_account, 0.0) + (
+                total_quantity - sum(by_account.values())
+            )
+            shares = split_by_quantity(product.total_value, quantities, self.currency_id.round)
+            values.update({(product, account): shares[account.id] for account in by_account})
         return values
 
     def _get_continental_realtime_variation_vals(
