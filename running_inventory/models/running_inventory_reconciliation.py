@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..tools.bulk import end_of_day, insert_records, insert_relations
 from ..tools.stock_valuation import sort_key, split_by_quantity
+from ..tools.valuation_sql import valued_location_sql
 
 CAUSES = [
     ("before_go_live", "Before go-live"),
@@ -237,8 +238,7 @@ class RunningInventoryReconciliation(models.Model):
                  UNION ALL
                 SELECT 'location', location.id, location.valuation_account_id, TRUE
                   FROM stock_location location
-                 WHERE location.company_id = %(company)s
-                   AND location.usage IN ('internal', 'transit')
+                 WHERE location.company_id = %(company)s AND %(valued)s
                    AND location.valuation_account_id IS NOT NULL
                  UNION ALL
                 SELECT 'account', NULL, account_id, TRUE
@@ -246,6 +246,7 @@ class RunningInventoryReconciliation(models.Model):
                 """,
                 settings=Ledger._settings_sql(),
                 company=company_id,
+                valued=valued_location_sql("location"),
             )
         )
         settings = {"category": {}, "perpetual": set(), "location": {}, "accounts": set()}

@@ -12,6 +12,7 @@ from ..tools.stock_valuation import (
     fifo_value,
     standard_price_at,
 )
+from ..tools.valuation_sql import owned_by_company_sql, valued_location_sql
 
 
 @dataclass(slots=True)
@@ -194,12 +195,12 @@ class RunningInventoryValuation(models.AbstractModel):
                   FROM stock_location location
                  WHERE EXISTS (
                         SELECT 1 FROM stock_location parent
-                         WHERE parent.company_id = %s
-                           AND parent.usage IN ('internal', 'transit')
+                         WHERE parent.company_id = %s AND %s
                            AND parent.active
                            AND location.parent_path LIKE parent.parent_path || '%%')
                 """,
                 company.id,
+                valued_location_sql("parent"),
             )
         )
         return [row[0] for row in rows]
@@ -213,14 +214,12 @@ class RunningInventoryValuation(models.AbstractModel):
         quants = self.env.execute_query(
             SQL(
                 """
-                SELECT quant.product_id,
-                       quant.owner_id IS NULL OR quant.owner_id = %s,
-                       SUM(quant.quantity)
+                SELECT quant.product_id, %s, COALESCE(SUM(quant.quantity), 0)
                   FROM stock_quant quant
                  WHERE quant.location_id = ANY(%s) AND quant.product_id = ANY(%s)
                  GROUP BY 1, 2
                 """,
-                company.partner_id.id,
+                owned_by_company_sql(SQL("quant.owner_id"), company.partner_id.id),
                 locations,
                 product_ids,
             )
@@ -269,14 +268,14 @@ class RunningInventoryValuation(models.AbstractModel):
                 """
                 WITH own AS (
                     SELECT quant.product_id, quant.location_id, quant.lot_id,
-                           quant.owner_id IS NULL OR quant.owner_id = %(partner)s AS own,
-                           quant.quantity
+                           %(quant_owned)s AS own,
+                           COALESCE(quant.quantity, 0) AS quantity
                       FROM stock_quant quant
                      WHERE quant.location_id = ANY(%(locations)s)
                        AND quant.product_id = ANY(%(products)s)
                      UNION ALL
                     SELECT line.product_id, side.location_id, line.lot_id,
-                           line.owner_id IS NULL OR line.owner_id = %(partner)s,
+                           %(line_owned)s,
                            side.sign * line.quantity_product_uom
                       FROM stock_move_line line
                       JOIN stock_move move ON move.id = line.move_id
@@ -290,7 +289,8 @@ class RunningInventoryValuation(models.AbstractModel):
                   FROM own
                  GROUP BY 1, 2, 3, 4
                 """,
-                partner=company.partner_id.id,
+                quant_owned=owned_by_company_sql(SQL("quant.owner_id"), company.partner_id.id),
+                line_owned=owned_by_company_sql(SQL("line.owner_id"), company.partner_id.id),
                 locations=locations,
                 products=list(infos),
                 at=at,
@@ -323,10 +323,8 @@ class RunningInventoryValuation(models.AbstractModel):
                        AND (is_in OR is_out OR is_dropship) AND product_id = ANY(%(products)s)
                 ), valued_line AS (
                     SELECT line.move_id,
-                           NOT (source.company_id IS NOT NULL
-                                AND source.usage IN ('internal', 'transit')) AS from_outside,
-                           destination.company_id IS NOT NULL
-                           AND destination.usage IN ('internal', 'transit') AS to_inside,
+                           NOT %(source_valued)s AS from_outside,
+                           %(destination_valued)s AS to_inside,
                            line.quantity_product_uom AS quantity
                       FROM stock_move_line line
                       JOIN move ON move.id = line.move_id
@@ -334,7 +332,7 @@ class RunningInventoryValuation(models.AbstractModel):
                       JOIN stock_location destination ON destination.id = line.location_dest_id
                       JOIN res_company line_company ON line_company.id = line.company_id
                      WHERE line.picked
-                       AND (line.owner_id IS NULL OR line.owner_id = line_company.partner_id)
+                       AND %(owned)s
                 ), direction AS (
                     SELECT move_id,
                            COUNT(*) FILTER (WHERE from_outside AND to_inside) AS in_lines,
@@ -356,6 +354,9 @@ class RunningInventoryValuation(models.AbstractModel):
                 company=company.id,
                 up_to=self._date_up_to(SQL("date"), at),
                 products=list(infos),
+                source_valued=valued_location_sql("source"),
+                destination_valued=valued_location_sql("destination"),
+                owned=owned_by_company_sql(SQL("line.owner_id"), SQL("line_company.partner_id")),
             )
         )
         moves = defaultdict(list)

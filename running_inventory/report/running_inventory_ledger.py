@@ -7,6 +7,8 @@ import psycopg2
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, frozendict
 
+from ..tools.valuation_sql import owned_by_company_sql, valued_location_sql
+
 VALUE_GROUPS = "account.group_account_readonly,account.group_account_invoice"
 
 ROW_TYPES = [
@@ -327,11 +329,11 @@ class RunningInventoryLedger(models.Model):
                 SELECT id, account_stock_valuation_id FROM res_company
                  WHERE account_stock_valuation_id IS NOT NULL
                  UNION
-                SELECT company_id, valuation_account_id FROM stock_location
-                 WHERE usage IN ('internal', 'transit') AND company_id IS NOT NULL
-                   AND valuation_account_id IS NOT NULL
+                SELECT company_id, valuation_account_id FROM stock_location location
+                 WHERE %(valued)s AND valuation_account_id IS NOT NULL
             )
             """,
+            valued=valued_location_sql("location"),
             default_valuation=self._category_default_sql("property_valuation"),
             default_account=self._category_default_sql("property_stock_valuation_account_id"),
         )
@@ -369,10 +371,8 @@ class RunningInventoryLedger(models.Model):
                    move.valuation_posting, move.account_move_id,
                    COALESCE(picking.partner_id, move.partner_id) AS partner_id,
                    template.id AS product_tmpl_id, template.categ_id, template.uom_id,
-                   source.company_id IS NOT NULL
-                       AND source.usage IN ('internal', 'transit') AS from_stock,
-                   destination.company_id IS NOT NULL
-                       AND destination.usage IN ('internal', 'transit') AS to_stock,
+                   %(source_valued)s AS from_stock,
+                   %(destination_valued)s AS to_stock,
                    setting.valuation = 'perpetual' AS is_perpetual
               FROM stock_move_line line
               JOIN stock_move move ON move.id = line.move_id
@@ -387,8 +387,11 @@ class RunningInventoryLedger(models.Model):
                     AND setting.company_id = move.company_id
              WHERE move.state = 'done'
                AND template.is_storable
-               AND (line.owner_id IS NULL OR line.owner_id = line_company.partner_id)
-            """
+               AND %(owned)s
+            """,
+            source_valued=valued_location_sql("source"),
+            destination_valued=valued_location_sql("destination"),
+            owned=owned_by_company_sql(SQL("line.owner_id"), SQL("line_company.partner_id")),
         )
 
     @api.model
@@ -450,14 +453,8 @@ class RunningInventoryLedger(models.Model):
         """The quantity of the movement of `side` into (out of) the valued stock: its lines
         from outside to inside (inside to outside). Read only for products not in perpetual
         valuation."""
-        source, destination = (
-            SQL(
-                "(%(location)s.company_id IS NOT NULL"
-                " AND %(location)s.usage IN ('internal', 'transit'))",
-                location=SQL.identifier(alias),
-            )
-            for alias in ("other_source", "other_destination")
-        )
+        source = valued_location_sql("other_source")
+        destination = valued_location_sql("other_destination")
         direction = (
             SQL("NOT %s AND %s", source, destination)
             if incoming
