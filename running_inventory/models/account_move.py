@@ -204,42 +204,52 @@ class AccountMove(models.Model):
         cached = _STOCK_SEQUENCE_FORMATS.get(key) if fast else None
         if cached and cached[3] <= date <= cached[4]:
             format_string, format_values, prefix, first_day, last_day = cached
-            self.flush_model(["name", "sequence_prefix", "sequence_number", "journal_id", "date"])
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT last.sequence_prefix,
-                           (SELECT MAX(sequence_number) FROM account_move
-                             WHERE journal_id = %(journal)s
-                               AND sequence_prefix = last.sequence_prefix
-                               AND date BETWEEN %(first)s AND %(last)s)
-                      FROM (SELECT sequence_prefix FROM account_move
-                             WHERE journal_id = %(journal)s AND name != '/'
-                               AND date BETWEEN %(first)s AND %(last)s
-                          ORDER BY id DESC LIMIT 1) last
-                    """,
-                    journal=journal.id,
-                    first=first_day,
-                    last=last_day,
-                )
+            last_prefix, last_number = self._read_stock_entry_last_number(
+                journal, first_day, last_day
             )
-            if rows and rows[0][0] == prefix:
-                return format_string, {**format_values, "seq": rows[0][1] or 0}
+            if last_prefix == prefix:
+                return format_string, {**format_values, "seq": last_number or 0}
         format_string, format_values = draft._get_next_sequence_format()
         if fast:
-            sample = format_string.format(**format_values)
-            reset = draft._deduce_sequence_number_reset(sample)
-            first_day, last_day, *_dummy = draft._get_sequence_date_range(reset)
-            draft.name = sample
-            draft._compute_split_sequence()
-            _STOCK_SEQUENCE_FORMATS[key] = (
-                format_string,
-                {name: value for name, value in format_values.items() if name != "seq"},
-                draft.sequence_prefix,
-                first_day,
-                last_day,
+            _STOCK_SEQUENCE_FORMATS[key] = self._remember_stock_entry_format(
+                draft, format_string, format_values
             )
         return format_string, format_values
+
+    @api.model
+    def _read_stock_entry_last_number(self, journal, first_day, last_day):
+        """(prefix of the journal's last entry in the period, highest number of that prefix)."""
+        self.flush_model(["name", "sequence_prefix", "sequence_number", "journal_id", "date"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT last.sequence_prefix,
+                       (SELECT MAX(sequence_number) FROM account_move
+                         WHERE journal_id = %(journal)s
+                           AND sequence_prefix = last.sequence_prefix
+                           AND date BETWEEN %(first)s AND %(last)s)
+                  FROM (SELECT sequence_prefix FROM account_move
+                         WHERE journal_id = %(journal)s AND name != '/'
+                           AND date BETWEEN %(first)s AND %(last)s
+                      ORDER BY id DESC LIMIT 1) last
+                """,
+                journal=journal.id,
+                first=first_day,
+                last=last_day,
+            )
+        )
+        return rows[0] if rows else (None, None)
+
+    @api.model
+    def _remember_stock_entry_format(self, draft, format_string, format_values):
+        """(format string, format values, prefix, first day, last day) of the sequence period."""
+        sample = format_string.format(**format_values)
+        reset = draft._deduce_sequence_number_reset(sample)
+        first_day, last_day, *_dummy = draft._get_sequence_date_range(reset)
+        draft.name = sample
+        draft._compute_split_sequence()
+        values = {name: value for name, value in format_values.items() if name != "seq"}
+        return format_string, values, draft.sequence_prefix, first_day, last_day
 
     @api.model
     def _insert_stock_entry_row(self, move_values, draft, name):

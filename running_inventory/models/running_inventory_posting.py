@@ -237,40 +237,56 @@ class RunningInventoryPosting(models.AbstractModel):
         for line in lines:
             if line.on_stock_account:
                 pending[line.product_id, line.account_id] += line.amount
-        currency = self.env.company.currency_id
         adjustments = []
         for product_id, account_id in sorted({*targets, *pending, *position.posted}):
-            residual = currency.round(
+            residual = self.env.company.currency_id.round(
                 targets.get((product_id, account_id), 0.0)
                 - position.posted.get((product_id, account_id), 0.0)
                 - pending[product_id, account_id]
             )
-            if currency.is_zero(residual):
-                continue
-            product = products.browse(product_id)
-            gained = (net_quantities or {}).get(product_id, 0.0)
-            came_back_from_negative = (
-                gained > 0 and product.uom_id.compare(position.on_hand(product_id) - gained, 0) < 0
+            lines, extra = self._settle_stock_residual(
+                lines,
+                products.browse(product_id),
+                account_id,
+                residual,
+                run,
+                gained=(net_quantities or {}).get(product_id, 0.0),
+                on_hand=position.on_hand(product_id),
+                remainder_key=remainder_key,
             )
-            if not came_back_from_negative and self._is_rounding(residual, lines, product_id):
-                rounded = self._assign_rounding(lines, product_id, account_id, residual)
-                if rounded is not None:
-                    lines = rounded
-                    continue
-            key = (
-                "expense"
-                if came_back_from_negative
-                else (remainder_key(product) if remainder_key else "stock_variation")
-            )
-            adjustments += self._prepare_stock_value_adjustment(
-                product, account_id, residual, key, run
-            )
+            adjustments += extra
         return lines + adjustments
 
-    def _is_rounding(self, residual, lines, product_id):
+    def _settle_stock_residual(
+        self, lines, product, account_id, residual, run, gained, on_hand, remainder_key
+    ):
+        """(lines, adjustment lines) for what separates a stock account from Odoo's value of
+        `product` on it: a rounding cent given to a delivery among `lines`, or a revaluation.
+
+        :param gained: quantity the product gained through the movements being posted
+        :param on_hand: quantity on hand after them
+        """
+        if self.env.company.currency_id.is_zero(residual):
+            return lines, []
+        came_back_from_negative = gained > 0 and product.uom_id.compare(on_hand - gained, 0) < 0
+        if not came_back_from_negative and self._is_rounding(
+            residual, lines, product.id, account_id
+        ):
+            rounded = self._assign_rounding(lines, product.id, account_id, residual)
+            if rounded is not None:
+                return rounded, []
+        if came_back_from_negative:
+            key = "expense"
+        else:
+            key = remainder_key(product) if remainder_key else "stock_variation"
+        return lines, self._prepare_stock_value_adjustment(product, account_id, residual, key, run)
+
+    def _is_rounding(self, residual, lines, product_id, account_id):
         """Each rounded amount may be off by half a cent: beyond that, it is not rounding."""
         rounding = self.env.company.currency_id.rounding
-        own = sum(1 for line in lines if line.product_id == product_id and line.on_stock_account)
+        own = sum(
+            1 for line in lines if (line.product_id, line.account_id) == (product_id, account_id)
+        )
         return abs(residual) <= rounding * (own + 2) / 2
 
     def _assign_rounding(self, lines, product_id, account_id, residual):

@@ -104,7 +104,7 @@ class RunningInventoryValuation(models.AbstractModel):
     def _set_product_value(self, info, stock, moves, at):
         """Odoo's value, and the same replay with the moves it re-values at today's figures
         taken as recorded."""
-        stock.value = stock.value_recorded = self._compute_product_value(info, stock, moves, at)
+        stock.value = stock.value_recorded = self._value_product_at(info, stock, moves, at)
         revalued = [
             move for move in moves if move.today_figures and move.value != move.stored_value
         ]
@@ -114,7 +114,7 @@ class RunningInventoryValuation(models.AbstractModel):
         today_values = {move.id: move.value for move in revalued}
         for move in revalued:
             move.value = move.stored_value
-        stock.value_recorded = self._compute_product_value(info, stock, moves, at)
+        stock.value_recorded = self._value_product_at(info, stock, moves, at)
         for move in revalued:
             move.value = today_values[move.id]
 
@@ -359,6 +359,11 @@ class RunningInventoryValuation(models.AbstractModel):
                 owned=owned_by_company_sql(SQL("line.owner_id"), SQL("line_company.partner_id")),
             )
         )
+        return self._make_valued_moves(rows, infos)
+
+    @api.model
+    def _make_valued_moves(self, rows, infos):
+        """`_read_valued_moves`' rows as ({product id: [ValuedMove]}, {move id: its sources})."""
         moves = defaultdict(list)
         sources = {}
         for row in rows:
@@ -516,7 +521,7 @@ class RunningInventoryValuation(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _compute_product_value(self, info, stock, moves, at):
+    def _value_product_at(self, info, stock, moves, at):
         """``product.product._compute_value`` with ``to_date``, for one product."""
         uom = info["uom"]
         if uom.is_zero(stock.quantity):

@@ -42,7 +42,7 @@ class RunningInventoryStockDate(models.TransientModel):
     def action_open_stock(self):
         """On hand at the end of the day, per product, location and lot, with its value."""
         self._check_date()
-        self._compute_lines(self.env["running.inventory.valuation"]._get_moment(self.date))
+        self._fill_lines(self.env["running.inventory.valuation"]._get_moment(self.date))
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "running_inventory.running_inventory_stock_date_line_action"
         )
@@ -52,7 +52,7 @@ class RunningInventoryStockDate(models.TransientModel):
         )
         return action
 
-    def _compute_lines(self, moment):
+    def _fill_lines(self, moment):
         """One line per product, location and lot in stock at `moment` (None: now); a
         product's value at that moment (Odoo's) is shared between its lines by quantity, as
         Odoo values the share of a warehouse."""
