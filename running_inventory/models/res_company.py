@@ -53,6 +53,14 @@ class ResCompany(models.Model):
         check_company=True,
         help="Interim asset debited when goods are delivered and credited by the customer invoice.",
     )
+    account_inventory_gain_loss_id = fields.Many2one(
+        "account.account",
+        string="Inventory Gains and Losses Account",
+        check_company=True,
+        help="Perpetual valuation: the counterpart of stock counted in or out, and of scrap, "
+        "for inventory adjustment and scrap locations without a Stock Valuation Account of "
+        "their own.",
+    )
 
     # ------------------------------------------------------------------
     # Set-up of the perpetual mode
@@ -175,23 +183,14 @@ class ResCompany(models.Model):
         Default.set("product.category", field, account.id, company_id=self.id)
 
     def _perpetual_setup_location_accounts(self, next_to):
-        """Inventory gain/loss on the adjustment and scrap locations; WIP on production."""
+        """The company's inventory gains and losses account, for what is counted or scrapped.
+        Odoo's own locations are left as they are: a Stock Valuation Account set on them
+        would make Odoo's own "Perpetual (at invoicing)" mode post at each movement too."""
         self.ensure_one()
-        locations = self.env["stock.location"].search(
-            [
-                ("company_id", "=", self.id),
-                ("usage", "in", ("inventory", "production")),
-                ("valuation_account_id", "=", False),
-            ]
-        )
-        inventory_locations = locations.filtered(lambda loc: loc.usage == "inventory")
-        if inventory_locations:
-            inventory_locations.valuation_account_id = self._perpetual_create_account(
+        if not self.account_inventory_gain_loss_id:
+            self.account_inventory_gain_loss_id = self._perpetual_create_account(
                 self.env._("Inventory Gains and Losses"), "expense", next_to
             )
-        production_locations = locations - inventory_locations
-        if production_locations and self.account_production_wip_account_id:
-            production_locations.valuation_account_id = self.account_production_wip_account_id
 
     def _perpetual_activate(self):
         """Put the companies and all their product categories in the perpetual mode.

@@ -20,6 +20,9 @@ class ResConfigSettings(models.TransientModel):
     account_stock_gdni_id = fields.Many2one(
         related="company_id.account_stock_gdni_id", readonly=False
     )
+    account_inventory_gain_loss_id = fields.Many2one(
+        related="company_id.account_inventory_gain_loss_id", readonly=False
+    )
 
     count_threshold_quantity_percent = fields.Float(
         related="company_id.count_threshold_quantity_percent", readonly=False

@@ -10,10 +10,25 @@ class StockLocation(models.Model):
     # consignment at a customer, ...), and transfers across such locations post a reclassification.
     valuation_account_id = fields.Many2one(
         help="Adjustment, scrap and production locations: the counterpart of the stock valuation "
-        "account for what enters or leaves the stock through this location.\n"
+        "account for what enters or leaves the stock through this location (empty: the "
+        "company's inventory gains and losses, or production WIP account).\n"
         "Internal and transit locations (perpetual valuation): the account on which the stock "
         "held here is valued, instead of the product category's stock valuation account."
     )
+
+    def _get_perpetual_external_account(self):
+        """The account facing the stock for goods that enter from or leave to this location
+        when it is not valued (inventory adjustment, scrap, production): its own Stock
+        Valuation Account, else the company's account for its kind."""
+        self.ensure_one()
+        if self.valuation_account_id:
+            return self.valuation_account_id
+        company = self.company_id or self.env.company
+        if self.usage == "inventory":
+            return company.account_inventory_gain_loss_id
+        if self.usage == "production":
+            return company.account_production_wip_account_id
+        return self.env["account.account"]
 
     def _get_perpetual_stock_account(self, accounts):
         """The account valuing the stock held in this location, given the product's accounts."""

@@ -93,16 +93,18 @@ class StockMove(models.Model):
             return product._require_perpetual_account(accounts, "grni")
         if location.usage == "customer":
             return product._require_perpetual_account(accounts, "gdni")
-        if location.valuation_account_id:
-            return location.valuation_account_id
-        if location.usage == "transit":
+        if location.usage == "transit" and not location.valuation_account_id:
             # Inter-company transit: the documents between the companies settle it.
             return product._require_perpetual_account(accounts, "grni" if incoming else "gdni")
+        account = location._get_perpetual_external_account()
+        if account:
+            return account
         raise UserError(
             self.env._(
                 "Perpetual valuation of %(product)s: the location %(location)s (%(company)s) has "
-                "no Stock Valuation Account. Set one on the location to post what enters or "
-                "leaves the stock through it.",
+                "no Stock Valuation Account, and its company none for its kind (inventory gains "
+                "and losses, production WIP). Set one on the location or the company to post "
+                "what enters or leaves the stock through it.",
                 product=product.display_name,
                 location=location.display_name,
                 company=self.company_id.display_name,

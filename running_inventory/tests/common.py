@@ -30,7 +30,7 @@ class PerpetualValuationCommon(TestStockValuationCommon):
             "product.category", "property_price_difference_account_id", company_id=company.id
         )
         cls.account_price_diff = cls.env["account.account"].browse(cls.account_price_diff)
-        cls.account_gain_loss = cls.inventory_location.valuation_account_id
+        cls.account_gain_loss = company.account_inventory_gain_loss_id
         cls.account_cogs = company.expense_account_id
         cls.scrap_location = cls.env["stock.location"].search(
             [("usage", "=", "inventory"), ("company_id", "=", company.id), ("name", "=", "Scrap")],

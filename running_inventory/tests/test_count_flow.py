@@ -139,7 +139,7 @@ class TestCountFlow(RunningInventoryCountCommon):
         self.assertEqual(len(entry), 1)
         self.assertEqual(entry.state, "posted")
         stock = self.company.account_stock_valuation_id.code
-        gain_loss_account = self.inventory_loss.valuation_account_id
+        gain_loss_account = self.inventory_loss.company_id.account_inventory_gain_loss_id
         self.assertEqual(gain_loss_account.name, "Inventory Gains and Losses")
         gain_loss = gain_loss_account.code
         self.assertEqual(
