@@ -502,6 +502,38 @@ class TestPerpetualMovements(PerpetualValuationCommon):
         self.assertEqual(self.product.total_value, 80)
         self.assertBooksHold(self.product, order.order_line)
 
+    def test_move_created_done_posts(self):
+        """A movement that never goes through a validation (created as done by an import or
+        another module, its lines added after) posts like any other."""
+        self._stock_up(10, 10.0)
+        with self._moment():
+            move = self.env["stock.move"].create(
+                {
+                    "product_id": self.product.id,
+                    "location_id": self.stock_location.id,
+                    "location_dest_id": self.scrap_location.id,
+                    "product_uom": self.uom.id,
+                    "product_uom_qty": 3,
+                    "state": "done",
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "location_id": self.stock_location.id,
+                                "location_dest_id": self.scrap_location.id,
+                                "quantity": 3,
+                                "picked": True,
+                            }
+                        )
+                    ],
+                }
+            )
+        self.assertEqual(self.product.qty_available, 7)
+        self.assertMovementEntry(
+            move, [(self.account_gain_loss, 30, 0, 3), (self.stock, 0, 30, -3)], self.product
+        )
+        self.assertBooksHold(self.product)
+
 
 @tagged("post_install", "-at_install")
 class TestPerpetualMultiCompany(PerpetualValuationCommon):
