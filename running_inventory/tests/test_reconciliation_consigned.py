@@ -22,9 +22,7 @@ class TestReconciliationConsigned(LedgerCommon):
         with self._on_day(3):
             self._make_in_move(product, 10, unit_cost=10.0)
         with self._on_day(2):
-            self._make_in_move(
-                product, 5, create_picking=True, owner_id=self.consignor.id
-            )
+            self._make_in_move(product, 5, create_picking=True, owner_id=self.consignor.id)
         with self._on_day(1):
             self._make_in_move(product, 4, unit_cost=12.0)
         before = self._reconcile(days_ago=3)
