@@ -408,23 +408,8 @@ class RunningInventoryPosting(models.AbstractModel):
             for product in products
             if former[product.id] != run.accounts(product)["stock_valuation"].id
         }
-        if not moved:
-            return []
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("product_id", "in", [product.id for product in moved]),
-                ("account_id", "in", list(set(moved.values()))),
-                ("company_id", "=", self.env.company.id),
-                ("stock_valuation_kind", "!=", False),
-                ("parent_state", "=", "posted"),
-            ],
-            ["product_id", "account_id"],
-            ["balance:sum", "quantity:sum"],
-        )
         lines = []
-        for product, account, balance, quantity in groups:
-            if account.id != moved[product]:
-                continue
+        for product, account, balance, quantity in self._read_posted_on_accounts(moved):
             label = self.env._(
                 "%(product)s: reclassified from %(account)s",
                 product=product.display_name,
@@ -445,6 +430,24 @@ class RunningInventoryPosting(models.AbstractModel):
                 ),
             ]
         return lines
+
+    def _read_posted_on_accounts(self, account_by_product):
+        """[(product, account, balance, quantity)] the perpetual valuation posted for each
+        product on its account ({product: account id})."""
+        if not account_by_product:
+            return []
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("product_id", "in", [product.id for product in account_by_product]),
+                ("account_id", "in", list(set(account_by_product.values()))),
+                ("company_id", "=", self.env.company.id),
+                ("stock_valuation_kind", "!=", False),
+                ("parent_state", "=", "posted"),
+            ],
+            ["product_id", "account_id"],
+            ["balance:sum", "quantity:sum"],
+        )
+        return [group for group in groups if group[1].id == account_by_product[group[0]]]
 
     def _prepare_opening_lines(self, products, run):
         """The opening entry of products that enter the perpetual valuation with stock on
