@@ -55,7 +55,8 @@ class StockWarehouseOrderpoint(models.Model):
     demand_driven = fields.Boolean(
         "Demand-Driven",
         help="Compute the minimum and maximum of this rule from the demand of the product at "
-        "its warehouse (deliveries and consumption, returns netted), instead of typing them.",
+        "its warehouse (deliveries to customers and consumption by production, returns netted; "
+        "transfers to other warehouses are not demand), instead of typing them.",
     )
     demand_history_days = fields.Integer(
         "History Window",
