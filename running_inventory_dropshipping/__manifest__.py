@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Running Inventory - Dropshipping",
-    "summary": "Perpetual valuation of dropshipped goods: goods delivered and received not invoiced",
+    "summary": "Perpetual valuation of dropships: goods delivered and received not invoiced",
     "version": "19.0.1.0.0",
     "category": "Supply Chain/Inventory",
     "author": "running_inventory contributors",

@@ -40,13 +40,13 @@ class TestPerpetualDropshipping(PerpetualValuationCommon):
         )
         self.assertEqual(
             entry.line_ids.filtered(
-                lambda l: l.account_id == self.account_gdni
+                lambda line: line.account_id == self.account_gdni
             ).interim_sale_line_id,
             sale.order_line,
         )
         self.assertEqual(
             entry.line_ids.filtered(
-                lambda l: l.account_id == self.account_grni
+                lambda line: line.account_id == self.account_grni
             ).interim_purchase_line_id,
             order.order_line,
         )
@@ -56,7 +56,7 @@ class TestPerpetualDropshipping(PerpetualValuationCommon):
         self.assertLines(bill.invoice_line_ids, [(self.account_grni, 40, 0, 5)])
         invoice = self._invoice(sale)
         self.assertLines(
-            invoice.line_ids.filtered(lambda l: l.display_type == "cogs"),
+            invoice.line_ids.filtered(lambda line: line.display_type == "cogs"),
             [(self.account_cogs, 40, 0, 5), (self.account_gdni, 0, 40, -5)],
         )
         self.assertEqual(
