@@ -1,1 +1,2 @@
 from . import mrp_production
+from . import mrp_unbuild

@@ -103,3 +103,32 @@ class TestPerpetualManufacturing(PerpetualValuationCommon):
         self.assertFalse(production.valuation_variance_move_id)
         self.assertEqual(self._wip_balance(production), 0)
         self.assertBooksHold(self.component | self.finished_average, order.order_line)
+
+    def test_unbuild_reverses_the_order(self):
+        order = self._stock_components()
+        production = self._produce(self._bom(self.finished_standard), 1)
+        unbuild = self.env["mrp.unbuild"].create(
+            {"product_id": self.finished_standard.id, "mo_id": production.id, "product_qty": 1}
+        )
+        with self._moment():
+            unbuild.action_unbuild()
+        self.assertEqual(unbuild.state, "done")
+        # Odoo links both the finished goods taken and the components given back on unbuild_id.
+        moves = unbuild.produce_line_ids
+        consumed = moves.filtered(lambda m: m.product_id == self.finished_standard)
+        self.assertMovementEntry(consumed, [(self.wip, 50, 0, 1), (self.stock, 0, 50, -1)])
+        self.assertMovementEntry(moves - consumed, [(self.stock, 22, 0, 2), (self.wip, 0, 22, -2)])
+        self.assertLines(
+            unbuild.valuation_variance_move_id.line_ids,
+            [(self.wip, 0, 28, 0), (self.account_price_diff, 28, 0, 0)],
+        )
+        wip = self.env["account.move.line"].search(
+            [
+                ("account_id", "=", self.wip.id),
+                ("parent_state", "=", "posted"),
+                ("product_id", "in", (self.component | self.finished_standard).ids),
+            ]
+        )
+        self.assertEqual(round(sum(wip.mapped("balance")), 2), 0)
+        self.assertEqual(self.component.qty_available, 10)
+        self.assertBooksHold(self.component | self.finished_standard, order.order_line)
