@@ -132,3 +132,29 @@ class TestPerpetualManufacturing(PerpetualValuationCommon):
         self.assertEqual(round(sum(wip.mapped("balance")), 2), 0)
         self.assertEqual(self.component.qty_available, 10)
         self.assertBooksHold(self.component | self.finished_standard, order.order_line)
+
+    def test_kit_sold_posts_per_component(self):
+        """A kit (phantom bill of materials) delivers its components: each posts Dr GDNI /
+        Cr stock at its cost; the invoice's cost of goods sold is their delivered cost."""
+        order = self._stock_components()
+        # Odoo values a storable kit's "stock" (what its components could make) at the kit's
+        # own cost in its closing: a kit carries no cost of its own.
+        kit = self._create_product("average", name="Kit", standard_price=0.0)
+        self._bom(kit, component_qty=3.0, type="phantom")
+        sale = self._sell(kit, 2)
+        picking = self._deliver(sale)
+        self.assertEqual(picking.move_ids.product_id, self.component)
+        self.assertMovementEntry(
+            picking.move_ids, [(self.account_gdni, 66, 0, 6), (self.stock, 0, 66, -6)]
+        )
+        invoice = self._invoice(sale)
+        self.assertLines(
+            invoice.line_ids.filtered(lambda line: line.display_type == "cogs"),
+            [(self.account_cogs, 66, 0, 2), (self.account_gdni, 0, 66, -2)],
+        )
+        self.assertEqual(
+            self._interim_balance(self.account_gdni, interim_sale_line_id=sale.order_line), 0
+        )
+        # A kit holds no stock of its own (Odoo's figure for it is its components'), so the
+        # books are checked on the components.
+        self.assertBooksHold(self.component, order.order_line, sale.order_line)
