@@ -158,3 +158,29 @@ class TestPerpetualManufacturing(PerpetualValuationCommon):
         # A kit holds no stock of its own (Odoo's figure for it is its components'), so the
         # books are checked on the components.
         self.assertBooksHold(self.component, order.order_line, sale.order_line)
+
+    def test_by_product_takes_its_cost_share(self):
+        """A by-product with a 25% cost share: finished goods and by-product both enter stock
+        against WIP at Odoo's values, which clears WIP."""
+        order = self._stock_components()
+        by_product = self._create_product("average", name="Offcut")
+        bom = self._bom(self.finished_average)
+        bom.byproduct_ids = [
+            Command.create({"product_id": by_product.id, "product_qty": 1.0, "cost_share": 25.0})
+        ]
+        production = self._produce(bom, 2)
+        entry = self.assertMovementEntry(
+            production.move_finished_ids,
+            [
+                (self.stock, 33, 0, 2),
+                (self.wip, 0, 33, -2),
+                (self.stock, 11, 0, 2),
+                (self.wip, 0, 11, -2),
+            ],
+        )
+        self.assertEqual(
+            entry.line_ids.filtered(lambda line: line.balance == 11).product_id, by_product
+        )
+        self.assertFalse(production.valuation_variance_move_id)
+        self.assertEqual(self._wip_balance(production), 0)
+        self.assertBooksHold(self.component | self.finished_average | by_product, order.order_line)
