@@ -132,6 +132,13 @@ class StockMove(models.Model):
             return ("interim_sale_line_id", self.sale_line_id.id)
         return None
 
+    def _get_perpetual_counterpart_value(self):
+        """Odoo's value of the done move that its counterpart (vendor, customer, location)
+        carries: the whole value by default. A module adding value from another document
+        (landed costs) takes its share out, and posts it against that document's account."""
+        self.ensure_one()
+        return self.value
+
     def _get_perpetual_movement_date(self):
         """The date of the movement, or the accounting date an inventory adjustment forces."""
         self.ensure_one()
@@ -164,8 +171,9 @@ class StockMove(models.Model):
             return []
         lines = []
         quantities = self._group_perpetual_quantities(move_lines, accounts, "in")
+        counterpart_value = self._get_perpetual_counterpart_value()
         for (stock_account, source), quantity in quantities.items():
-            move_value = self.value * quantity / total_quantity
+            move_value = counterpart_value * quantity / total_quantity
             stock_value = (
                 self._get_perpetual_standard_unit_cost() * quantity
                 if self.product_id.cost_method == "standard"
@@ -365,7 +373,8 @@ class StockMove(models.Model):
         counterpart = self._get_perpetual_counterpart_account(external, accounts, incoming=sign > 0)
         currency = self.company_id.currency_id
         value_change = (
-            currency.round(sign * self.value) + posted.get((self.id, counterpart.id), (0.0, 0.0))[0]
+            currency.round(sign * self._get_perpetual_counterpart_value())
+            + posted.get((self.id, counterpart.id), (0.0, 0.0))[0]
         )
         quantity = sign * sum(move_lines.mapped("quantity_product_uom"))
         quantity_change = quantity - posted.get((self.id, stock_account.id), (0.0, 0.0))[1]

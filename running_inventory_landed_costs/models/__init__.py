@@ -1,0 +1,3 @@
+from . import stock_landed_cost
+from . import stock_landed_cost_lines
+from . import stock_move

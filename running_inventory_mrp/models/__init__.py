@@ -1,0 +1,3 @@
+from . import account_move_line
+from . import mrp_production
+from . import mrp_unbuild
