@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,10 +21,15 @@ def _free_port():
 
 
 class OdooServer:
-    """Odoo serving one database on a free local port, for the duration of a test session."""
+    """Odoo serving one database on a free local port, for the duration of a test session.
 
-    def __init__(self, database, config=None, odoo_path=None):
+    As in production: prefork workers (separate processes, so that concurrent calls are
+    served by different workers, each with its own cursor) and a cron worker.
+    """
+
+    def __init__(self, database, config=None, odoo_path=None, workers=2):
         self.database = database
+        self.workers = workers
         self.config = config or os.environ.get("ODOO_CONF") or str(ROOT / ".state" / "odoo.conf")
         self.odoo_path = Path(odoo_path or os.environ.get("ODOO_PATH", "/opt/odoo"))
         self.port = _free_port()
@@ -39,8 +45,9 @@ class OdooServer:
             f"--database={self.database}",
             f"--db-filter=^{self.database}$",
             f"--http-port={self.port}",
-            "--gevent-port=0",
-            "--max-cron-threads=0",
+            f"--gevent-port={_free_port()}",
+            f"--workers={self.workers}",
+            "--max-cron-threads=1",
             "--log-level=warn",
         ]
         self.log.parent.mkdir(exist_ok=True)
@@ -57,6 +64,23 @@ class OdooServer:
                 time.sleep(0.5)
         self.stop()
         raise RuntimeError(f"Odoo did not answer on {self.url} within {timeout} s: see {self.log}")
+
+    def worker_pids(self):
+        """The processes the server forked (HTTP, cron and gevent workers)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def kill(self):
+        """Every process of the server killed at once (SIGKILL), as by the OOM killer or a
+        power cut: nothing is rolled back by Odoo itself."""
+        pids = self.worker_pids()
+        self.process.kill()
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(timeout=30)
 
     def stop(self):
         if self.process and self.process.poll() is None:

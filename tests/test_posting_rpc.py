@@ -208,8 +208,7 @@ def test_server_killed_mid_validation_leaves_nothing_done(odoo_server):
             )
             thread.start()
             _wait_for_sleeping_backend(odoo_server.database)
-            server.process.kill()  # the worker dies while writing the entry
-            server.process.wait(timeout=30)
+            server.kill()  # the worker dies while writing the entry
             _wait_for_no_sleeping_backend(odoo_server.database)
     finally:
         server.stop()
