@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: a fresh test database with running_inventory and its bridge addons (and Odoo's demo
 # data, which the root suites use), then the addons' tests through pytest-odoo, then the root
-# tests/ suites that drive a live server over JSON-RPC. Exits non-zero on any failure, or if no
-# test ran.
+# tests/ suites that drive a live server over JSON-RPC, then Odoo's own suites with the addons
+# installed (scripts/test_odoo.sh, `make test-odoo`). Exits non-zero on any failure, or if no test
+# ran.
 source "$(dirname "$0")/lib.sh"
 setup_all
 ensure_chromium
@@ -39,4 +40,6 @@ for path in sys.argv[1:]:
         print(f"error: no test ran in {path}", file=sys.stderr)
         sys.exit(1)
 PYEOF
+step "Odoo's own suites with the addons (make test-odoo)"
+bash "$ROOT/scripts/test_odoo.sh" || status=$((status ? status : $?))
 exit $status
