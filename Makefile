@@ -1,11 +1,14 @@
 # The project's entry points; each one sets up what is missing (see scripts/lib.sh).
-.PHONY: run test lint bench setup drop-demo
+.PHONY: run test test-odoo lint bench setup drop-demo
 
 run:  ## Odoo with a demo database on http://localhost:8069 (admin / admin)
 	@bash scripts/run.sh
 
-test:  ## fresh test database, addon tests (pytest-odoo), then product tests over JSON-RPC
+test:  ## fresh test database, addon tests (pytest-odoo), product tests over JSON-RPC, then test-odoo
 	@bash scripts/test.sh
+
+test-odoo:  ## Odoo's own suites of stock_account, purchase_stock, sale_stock, mrp... with the addons
+	@bash scripts/test_odoo.sh
 
 lint:  ## ruff and pylint-odoo
 	@bash scripts/lint.sh

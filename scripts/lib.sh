@@ -194,6 +194,25 @@ setup_all() {
     write_config
 }
 
+# The product's addons: running_inventory, then its bridges to other Odoo apps (every
+# running_inventory_* folder at the repository root with a manifest), one a line.
+product_addons() {
+    local manifest
+    echo running_inventory
+    for manifest in "$ROOT"/running_inventory_*/__manifest__.py; do
+        if [ -f "$manifest" ]; then basename "$(dirname "$manifest")"; fi
+    done
+}
+product_addons_csv() { product_addons | paste -sd, -; }
+
+# The product's test folders (relative to $ROOT), for the addons that have one.
+product_test_dirs() {
+    local addon
+    for addon in $(product_addons); do
+        if [ -d "$ROOT/$addon/tests" ]; then echo "$addon/tests"; fi
+    done
+}
+
 odoo_bin() { "$PY" "$ODOO_PATH/odoo-bin" -c "$ODOO_CONF" "$@"; }
 odoo_db() { "$PY" "$ODOO_PATH/odoo-bin" db -c "$ODOO_CONF" "$@"; }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make lint`: ruff (lint and format check) and pylint-odoo on the addon and the project's Python.
+# `make lint`: ruff (lint and format check) and pylint-odoo on the addons and the project's Python.
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$STATE"
 ensure_odoo
@@ -11,5 +11,6 @@ step "ruff check"
 step "ruff format --check"
 "$VENV/bin/ruff" format --check . || status=1
 step "pylint-odoo"
-"$VENV/bin/pylint" --rcfile=.pylintrc running_inventory || status=1
+mapfile -t addon_dirs < <(product_addons)
+"$VENV/bin/pylint" --rcfile=.pylintrc "${addon_dirs[@]}" || status=1
 exit $status

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# `make run`: Odoo on http://localhost:$HTTP_PORT with a demo database where running_inventory
-# and its demo data are installed (login admin / admin). The database is created once, then reused.
+# `make run`: Odoo on http://localhost:$HTTP_PORT with a demo database where running_inventory,
+# its bridge addons and their demo data are installed (login admin / admin). The database is
+# created once, then reused.
 source "$(dirname "$0")/lib.sh"
 setup_all
 
-# The addon's code as it is now; an existing demo database is updated when it changed.
-addon_hash=$(cd "$ROOT" && find running_inventory -type f -not -path '*/__pycache__/*' -print0 |
+# The addons' code as it is now; an existing demo database is updated when it changed.
+addons=$(product_addons_csv)
+mapfile -t addon_dirs < <(product_addons)
+addon_hash=$(cd "$ROOT" && find "${addon_dirs[@]}" -type f -not -path '*/__pycache__/*' -print0 |
     sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)
 hash_file=$STATE/$DEMO_DB.addon-hash
 if ! db_has_module "$DEMO_DB" running_inventory; then
     drop_db "$DEMO_DB"
-    step "Creating the demo database $DEMO_DB with running_inventory and demo data (a few minutes, once)"
+    step "Creating the demo database $DEMO_DB with $addons and demo data (a few minutes, once)"
     odoo_db init "$DEMO_DB" --with-demo >/dev/null
-    odoo_bin -d "$DEMO_DB" -i running_inventory --stop-after-init --log-level=warn
+    odoo_bin -d "$DEMO_DB" -i "$addons" --stop-after-init --log-level=warn
     echo "$addon_hash" >"$hash_file"
 elif [ "$(cat "$hash_file" 2>/dev/null)" != "$addon_hash" ]; then
-    step "The addon changed since $DEMO_DB was last updated: updating running_inventory in it"
-    odoo_bin -d "$DEMO_DB" -u running_inventory --stop-after-init --log-level=warn
+    step "The addons changed since $DEMO_DB was last updated: updating them in it"
+    # -i installs a bridge that is new since then, -u updates the installed ones.
+    odoo_bin -d "$DEMO_DB" -i "$addons" -u "$addons" --stop-after-init --log-level=warn
     echo "$addon_hash" >"$hash_file"
 else
     info "Reusing the demo database $DEMO_DB (drop it with: make drop-demo)"

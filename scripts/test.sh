@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# `make test`: a fresh test database with running_inventory (and Odoo's demo data, which the
-# root suites use), then the addon's tests through pytest-odoo, then the root tests/ suites that
-# drive a live server over JSON-RPC. Exits non-zero on any failure, or if no test ran.
+# `make test`: a fresh test database with running_inventory and its bridge addons (and Odoo's demo
+# data, which the root suites use), then the addons' tests through pytest-odoo, then the root
+# tests/ suites that drive a live server over JSON-RPC, then Odoo's own suites with the addons
+# installed (scripts/test_odoo.sh, `make test-odoo`). Exits non-zero on any failure, or if no test
+# ran.
 source "$(dirname "$0")/lib.sh"
 setup_all
 ensure_chromium
 
-step "Creating a fresh test database $TEST_DB with running_inventory"
+addons=$(product_addons_csv)
+mapfile -t test_dirs < <(product_test_dirs)
+step "Creating a fresh test database $TEST_DB with $addons"
 drop_db "$TEST_DB"
 odoo_db init "$TEST_DB" --with-demo >/dev/null
-odoo_bin -d "$TEST_DB" -i running_inventory --stop-after-init --log-level=warn
+# A bridge brings the Odoo app it bridges (its dependency) with it.
+odoo_bin -d "$TEST_DB" -i "$addons" --stop-after-init --log-level=warn
 
 export ODOO_CONF TEST_DB ODOO_PATH
 cd "$ROOT"
 status=0
-step "Addon tests (pytest-odoo): running_inventory/tests"
+step "Addon tests (pytest-odoo): ${test_dirs[*]}"
 # --odoo-http serves the test database for the browser tours (HttpCase).
 "$VENV/bin/pytest" -p no:cacheprovider --odoo-config="$ODOO_CONF" --odoo-database="$TEST_DB" --odoo-http \
-    --junitxml="$STATE/addon-tests.xml" running_inventory/tests "$@" || status=$?
+    --junitxml="$STATE/addon-tests.xml" "${test_dirs[@]}" "$@" || status=$?
 step "Product tests against a live server (JSON-RPC): tests/"
 "$VENV/bin/pytest" -p no:cacheprovider -p no:odoo --junitxml="$STATE/product-tests.xml" tests || status=$((status ? status : $?))
 
@@ -35,4 +40,6 @@ for path in sys.argv[1:]:
         print(f"error: no test ran in {path}", file=sys.stderr)
         sys.exit(1)
 PYEOF
+step "Odoo's own suites with the addons (make test-odoo)"
+bash "$ROOT/scripts/test_odoo.sh" || status=$((status ? status : $?))
 exit $status

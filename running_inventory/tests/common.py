@@ -9,9 +9,10 @@ from odoo.addons.stock_account.tests.common import TestStockValuationCommon
 
 
 class PerpetualValuationCommon(TestStockValuationCommon):
-    """A fresh company on the generic chart, in perpetual valuation (the addon sets it up when
-    the chart is loaded), with one perpetual category per cost method, and factories for the
-    documents that move goods and value: purchases, sales, bills, invoices, counts, scraps.
+    """A fresh company on the generic chart, put in perpetual valuation as the install does for
+    the companies of the time (a company created later stays in Odoo's mode until it goes live),
+    with one perpetual category per cost method, and factories for the documents that move
+    goods and value: purchases, sales, bills, invoices, counts, scraps.
 
     Goods move on a test clock that advances a minute per validation (`_moment`): Odoo orders a
     product's moves and manual costs by date, to the second, then by id, to value them, so
@@ -23,6 +24,7 @@ class PerpetualValuationCommon(TestStockValuationCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        (cls.company | cls.other_company | cls.branch)._perpetual_activate()
         company = cls.company
         cls.account_grni = company.account_stock_grni_id
         cls.account_gdni = company.account_stock_gdni_id

@@ -160,6 +160,15 @@ class RunningInventoryCountCommon(CountFactoryMixin, TestStockValuationCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # The company in the perpetual mode, as the install puts the companies of the time (a
+        # company created later stays in Odoo's); its categories as TestStockValuationCommon
+        # made them.
+        company = cls.company.with_company(cls.company)
+        categories = company.env["product.category"].search([])
+        valuations = {category: category.property_valuation for category in categories}
+        cls.company._perpetual_activate()
+        for category, valuation in valuations.items():
+            category.property_valuation = valuation
         cls.company.write(
             {"count_threshold_quantity_percent": 15.0, "count_threshold_value": 100.0}
         )

@@ -28,3 +28,30 @@ class TestInstall(TransactionCase):
         self.assertTrue(user.has_group("stock.group_stock_user"))
         self.assertFalse(user.has_group("running_inventory.group_inventory_auditor"))
         self.assertTrue(self.env["stock.quant"].with_user(user).has_access("read"))
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyCreatedLater(TransactionCase):
+    """A company created after the install keeps Odoo's own mode (and Odoo's own tests of it
+    pass); it goes live with perpetual valuation through the go-live wizard."""
+
+    def test_new_company_keeps_odoo_mode_until_it_goes_live(self):
+        company = self.env["res.company"].create({"name": "Created Later"})
+        self.env["account.chart.template"]._load("generic_coa", company, install_demo=False)
+        self.env.user.company_ids = [(4, company.id)]
+        category = self.env["product.category"].create({"name": "Later goods"})
+        self.assertEqual(company.inventory_valuation, "periodic")
+        self.assertEqual(category.with_company(company).property_valuation, "periodic")
+        self.assertFalse(company.account_stock_grni_id)
+        self.assertFalse(company.account_inventory_gain_loss_id)
+
+        wizard = (
+            self.env["stock.valuation.go.live"]
+            .with_company(company)
+            .create({"company_id": company.id})
+        )
+        wizard.action_go_live()
+        self.assertEqual(company.inventory_valuation, "perpetual")
+        self.assertEqual(category.with_company(company).property_valuation, "perpetual")
+        self.assertEqual(company.account_stock_grni_id.account_type, "liability_current")
+        self.assertEqual(company.account_inventory_gain_loss_id.name, "Inventory Gains and Losses")
