@@ -1,7 +1,8 @@
 """pytest plugin for `make test-odoo`: Odoo's own test suites as a gate (see scripts/test_odoo.sh).
 
 - Selects the tests Odoo itself runs by default (its `standard` tag: a class tagged `-standard`,
-  e.g. a performance suite, is left out, as `odoo-bin --test-enable` does).
+  e.g. a performance suite, is left out, as `odoo-bin --test-enable` does), less the point of
+  sale's browser tours (see `_is_left_out`).
 - Compares the outcome with the expected failures file (`--odoo-expected-failures`): one pytest
   node id per line, then `  # ` and the reason. The run fails on any other failure or error, on a
   listed test that passes, and on a listed test that did not run.
@@ -57,11 +58,25 @@ class OdooSuitesGate:
     def pytest_collection_modifyitems(self, config, items):
         selected, deselected = [], []
         for item in items:
-            tags = getattr(getattr(item, "cls", None), "test_tags", None)
-            (deselected if tags is not None and "standard" not in tags else selected).append(item)
+            (deselected if self._is_left_out(item) else selected).append(item)
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = selected
+
+    @staticmethod
+    def _is_left_out(item):
+        """Tests Odoo itself does not run by default (not tagged `standard`), and the point of
+        sale's browser tours: they drive the POS JavaScript front end, never its stock
+        accounting, and take over an hour on two cores (about 17 s each, 236 of them); its
+        back-end tests run."""
+        cls = getattr(item, "cls", None)
+        tags = getattr(cls, "test_tags", None)
+        if tags is not None and "standard" not in tags:
+            return True
+        # Imported here: Odoo is importable once pytest-odoo has set it up.
+        from odoo.tests import HttpCase
+
+        return item.nodeid.startswith("point_of_sale/") and bool(cls) and issubclass(cls, HttpCase)
 
     def pytest_runtest_logreport(self, report):
         previous = self.outcomes.get(report.nodeid)
