@@ -1,5 +1,5 @@
 # The project's entry points; each one sets up what is missing (see scripts/lib.sh).
-.PHONY: run test test-odoo lint bench setup drop-demo
+.PHONY: run test test-odoo lint bench i18n setup drop-demo
 
 run:  ## Odoo with a demo database on http://localhost:8069 (admin / admin)
 	@bash scripts/run.sh
@@ -15,6 +15,9 @@ lint:  ## ruff and pylint-odoo
 
 bench:  ## benchmarks (figures, not pass/fail)
 	@bash scripts/bench.sh
+
+i18n:  ## the addons' translation templates (i18n/*.pot), exported by Odoo
+	@bash scripts/i18n.sh
 
 setup:  ## Odoo, PostgreSQL, virtualenv and configuration only
 	@bash -c 'source scripts/lib.sh && setup_all'
