@@ -1,0 +1,164 @@
+"""The audit-count guarantees over the real JSON-RPC endpoint, as a counter, an auditor and an
+accountant of the demo database reach them from outside: what a blind counter may read, the
+one approval gate for inventory adjustments, the fields only actions change."""
+
+import uuid
+
+import pytest
+
+from .odoo_server import JsonRpcClient, RpcError
+from .test_posting_rpc import NO_SMS, _receipt, _ref
+
+ACCESS_ERROR = "odoo.exceptions.AccessError"
+PRODUCT_FIGURES = ["qty_available", "virtual_available", "free_qty", "incoming_qty", "total_value"]
+
+
+def _client(odoo_server, login):
+    client = JsonRpcClient(odoo_server.url, odoo_server.database)
+    assert client.login(login, login), f"demo user {login} / {login}"
+    return client
+
+
+def _refused(call, *args, **kwargs):
+    """The error the server answers with (the call must fail)."""
+    with pytest.raises(RpcError) as error:
+        call(*args, **kwargs)
+    return error.value
+
+
+def _stocked_product(admin, quantity=4):
+    """A new product received into the main warehouse's stock: its id."""
+    picking_id, product_id = _receipt(admin, f"Counted widget {uuid.uuid4().hex[:6]}", quantity)
+    admin.execute("stock.picking", "button_validate", [picking_id], **NO_SMS)
+    return product_id
+
+
+def _session(admin, product_id, counter_logins=("counter",)):
+    """A started session counting the product, assigned to the counters: its id."""
+    counters = admin.execute("res.users", "search", [("login", "in", list(counter_logins))])
+    count_id = admin.execute(
+        "running.inventory.count",
+        "create",
+        {
+            "warehouse_id": admin.execute("stock.warehouse", "search", [], limit=1)[0],
+            "product_ids": [(6, 0, [product_id])],
+            "counter_ids": [(6, 0, counters)],
+        },
+    )
+    admin.execute("running.inventory.count", "action_start", [count_id])
+    return count_id
+
+
+@pytest.fixture
+def counted(odoo_server, admin_client):
+    """A product with 4 on hand, its quant, its move and a session counting it."""
+    product_id = _stocked_product(admin_client)
+    return {
+        "product": product_id,
+        "quants": admin_client.execute(
+            "stock.quant",
+            "search",
+            [("product_id", "=", product_id), ("location_id.usage", "=", "internal")],
+        ),
+        "moves": admin_client.execute("stock.move", "search", [("product_id", "=", product_id)]),
+        "move_lines": admin_client.execute(
+            "stock.move.line", "search", [("product_id", "=", product_id)]
+        ),
+        "count": _session(admin_client, product_id),
+    }
+
+
+def test_counter_reads_no_stock_figure(odoo_server, counted):
+    counter = _client(odoo_server, "counter")
+    # Quants and move lines: Odoo lets every employee read them, a counter finds none.
+    assert counter.execute("stock.quant", "search_read", [], ["quantity"]) == []
+    error = _refused(counter.execute, "stock.quant", "read", counted["quants"], ["quantity"])
+    assert error.name == ACCESS_ERROR
+    assert counter.execute("stock.move.line", "search_read", [], ["quantity"]) == []
+    error = _refused(counter.execute, "stock.move.line", "read", counted["move_lines"])
+    assert error.name == ACCESS_ERROR
+    assert counter.execute("report.stock.quantity", "search_read", [], ["product_qty"]) == []
+    # Moves, the forecast report, the stock ledger, Stock at Date: no access at all.
+    for model, method, args in [
+        ("stock.move", "read", [counted["moves"], ["quantity"]]),
+        ("stock.move", "search_read", [[]]),
+        ("running.inventory.ledger", "search_read", [[]]),
+        ("running.inventory.stock.date", "create", [{}]),
+        ("running.inventory.stock.date.line", "search_read", [[]]),
+    ]:
+        assert _refused(counter.execute, model, method, *args).name == ACCESS_ERROR, model
+    # The products and lots they count: names and barcodes, no figure.
+    product = counter.execute("product.product", "read", [counted["product"]], ["barcode"])
+    assert product[0]["id"] == counted["product"]
+    for fname in PRODUCT_FIGURES:
+        error = _refused(counter.execute, "product.product", "read", [counted["product"]], [fname])
+        assert error.name == ACCESS_ERROR, fname
+    # Searching by quantity tells nothing either: to a counter, nothing is in stock.
+    in_stock = [("id", "=", counted["product"]), ("qty_available", ">", 0)]
+    assert counter.execute("product.product", "search", in_stock) == []
+    assert (
+        counter.execute("product.product", "search", [*in_stock[:1], ("qty_available", "=", 4)])
+        == []
+    )
+    assert "qty_available" not in counter.execute("product.product", "fields_get", [], ["type"])
+    error = _refused(counter.execute, "stock.lot", "search_read", [], ["product_qty"])
+    assert error.name == ACCESS_ERROR
+    assert counter.execute("stock.lot", "search_read", [], ["name"], limit=1)
+
+
+def test_counter_counts_from_their_own_app(odoo_server, admin_client, counted):
+    counter = _client(odoo_server, "counter")
+    menus = counter.execute("ir.ui.menu", "load_menus", False)
+    root = menus[str(_ref(admin_client, "running_inventory.running_inventory_count_menu_root"))]
+    action_id = _ref(admin_client, "running_inventory.running_inventory_count_action")
+    assert root["action_id"] == action_id
+    assert str(_ref(admin_client, "stock.menu_stock_root")) not in menus
+    # The form as the web client loads it.
+    views = counter.execute(
+        "running.inventory.count", "get_views", [[False, "form"], [False, "list"]]
+    )
+    assert "quantity_expected" not in views["models"]["running.inventory.count.line"]["fields"]
+    session = counter.execute(
+        "running.inventory.count",
+        "web_read",
+        [counted["count"]],
+        {
+            "state": {},
+            "move_count": {},
+            "line_ids": {
+                "fields": {
+                    "product_id": {"fields": {"display_name": {}}},
+                    "location_id": {"fields": {"display_name": {}}},
+                    "lot_id": {"fields": {"display_name": {}}},
+                    "product_uom_id": {"fields": {"display_name": {}}},
+                    "quantity_counted": {},
+                    "status": {},
+                }
+            },
+        },
+    )[0]
+    assert session["state"] == "in_progress"
+    [line] = session["line_ids"]
+    assert line["product_id"]["id"] == counted["product"]
+    counter.execute(
+        "running.inventory.count.line", "write", [line["id"]], {"quantity_counted": 4.0}
+    )
+    counter.execute("running.inventory.count", "action_count_done", [counted["count"]])
+    [line] = counter.execute(
+        "running.inventory.count.line", "read", [line["id"]], ["status", "quantity_counted"]
+    )
+    assert (line["status"], line["quantity_counted"]) == ("counted", 4.0)
+
+
+def test_auditor_keeps_full_sight(odoo_server, counted):
+    auditor = _client(odoo_server, "auditor")
+    [quant] = auditor.execute("stock.quant", "read", counted["quants"], ["quantity"])
+    assert quant["quantity"] == 4.0
+    [product] = auditor.execute("product.product", "read", [counted["product"]], PRODUCT_FIGURES)
+    assert product["qty_available"] == 4.0
+    in_stock = [("id", "=", counted["product"]), ("qty_available", ">", 0)]
+    assert auditor.execute("product.product", "search", in_stock) == [counted["product"]]
+    assert auditor.execute("stock.move", "read", counted["moves"], ["quantity"])[0]["quantity"] == 4
+    assert auditor.execute(
+        "running.inventory.ledger", "search", [("product_id", "=", counted["product"])]
+    )
