@@ -162,3 +162,52 @@ def test_auditor_keeps_full_sight(odoo_server, counted):
     assert auditor.execute(
         "running.inventory.ledger", "search", [("product_id", "=", counted["product"])]
     )
+
+
+def _count_quant(client, quant_id, quantity):
+    client.execute("stock.quant", "write", [quant_id], {"inventory_quantity": quantity})
+    return client.execute("stock.quant", "action_apply_inventory", [quant_id])
+
+
+def _on_hand(admin, quant_id):
+    return admin.execute("stock.quant", "read", [quant_id], ["quantity"])[0]["quantity"]
+
+
+def test_physical_inventory_goes_through_the_approval_gate(odoo_server, admin_client, counted):
+    login = f"stock_user_{uuid.uuid4().hex[:6]}"
+    admin_client.execute(
+        "res.users",
+        "create",
+        {
+            "name": login,
+            "login": login,
+            "password": login,
+            "group_ids": [(6, 0, [_ref(admin_client, "stock.group_stock_user")])],
+        },
+    )
+    stock_user = _client(odoo_server, login)
+    [quant_id] = counted["quants"]
+    # Within the demo plan's thresholds (5 %, 100.00): applied as in Odoo.
+    _count_quant(stock_user, quant_id, 4.1)
+    assert _on_hand(admin_client, quant_id) == 4.1
+    # Over them: not by a stock user, not by the auditor who counted it.
+    error = _refused(_count_quant, stock_user, quant_id, 10.0)
+    assert error.name == "odoo.exceptions.UserError"
+    auditor = _client(odoo_server, "auditor")
+    error = _refused(_count_quant, auditor, quant_id, 10.0)
+    assert error.name == "odoo.exceptions.UserError"
+    assert "recount thresholds" in error.message
+    assert _on_hand(admin_client, quant_id) == 4.1
+    # Another auditor, who did not count it, applies the auditor's count.
+    admin_client.execute("stock.quant", "action_apply_inventory", [quant_id])
+    assert _on_hand(admin_client, quant_id) == 10.0
+    # The product's "quantity on hand" goes through the same gate: who sets it counted it.
+    error = _refused(
+        admin_client.execute,
+        "product.product",
+        "write",
+        [counted["product"]],
+        {"qty_available": 50},
+    )
+    assert error.name == "odoo.exceptions.UserError"
+    assert _on_hand(admin_client, quant_id) == 10.0
