@@ -211,3 +211,55 @@ def test_physical_inventory_goes_through_the_approval_gate(odoo_server, admin_cl
     )
     assert error.name == "odoo.exceptions.UserError"
     assert _on_hand(admin_client, quant_id) == 10.0
+
+
+def test_session_states_and_thresholds_change_through_actions_only(odoo_server, counted):
+    auditor = _client(odoo_server, "auditor")
+    count = counted["count"]
+    for vals in [
+        {"state": "to_approve"},
+        {"state": "done", "user_approved_id": auditor.uid, "date_done": "2020-01-01 00:00:00"},
+        {"threshold_quantity_percent": 0.0},
+        {"threshold_value": 0.0},
+        {"date_start": "2020-01-01 00:00:00"},
+    ]:
+        error = _refused(auditor.execute, "running.inventory.count", "write", [count], vals)
+        assert error.name == ACCESS_ERROR, vals
+    error = _refused(auditor.execute, "running.inventory.count", "write", [count], {"blind": False})
+    assert error.name == "odoo.exceptions.UserError"
+    [session] = auditor.execute(
+        "running.inventory.count", "read", [count], ["state", "blind", "threshold_value"]
+    )
+    assert session == {"id": count, "state": "in_progress", "blind": True, "threshold_value": 100}
+    # A cancelled session stays cancelled.
+    auditor.execute("running.inventory.count", "action_cancel", [count])
+    error = _refused(
+        auditor.execute, "running.inventory.count", "write", [count], {"state": "to_approve"}
+    )
+    assert error.name == ACCESS_ERROR
+    error = _refused(auditor.execute, "running.inventory.count", "action_approve", [count])
+    assert error.name == "odoo.exceptions.UserError"
+
+
+def test_reconciliation_figures_are_computed_only(odoo_server, admin_client):
+    accountant = _client(odoo_server, "accountant")
+    reconciliation = accountant.execute("running.inventory.reconciliation", "create", {})
+    accountant.execute("running.inventory.reconciliation", "action_compute", [reconciliation])
+    fnames = ["state", "difference", "odoo_value", "balance"]
+    [before] = accountant.execute(
+        "running.inventory.reconciliation", "read", [reconciliation], fnames
+    )
+    assert before["state"] == "done"
+    for vals in [{"difference": 0.0}, {"odoo_value": 1.0}, {"balance": 2.0}, {"state": "draft"}]:
+        error = _refused(
+            accountant.execute, "running.inventory.reconciliation", "write", [reconciliation], vals
+        )
+        assert error.name == ACCESS_ERROR, vals
+    error = _refused(
+        accountant.execute, "running.inventory.reconciliation", "create", {"odoo_value": 5.0}
+    )
+    assert error.name == ACCESS_ERROR
+    [after] = accountant.execute(
+        "running.inventory.reconciliation", "read", [reconciliation], fnames
+    )
+    assert after == before

@@ -11,6 +11,17 @@ COUNTER_GROUP = "running_inventory.group_inventory_counter"
 # What a counter may change on a session: the lines (each line checks what it accepts) and the
 # scanning helpers. Everything else moves through the action methods.
 COUNTER_WRITABLE_FIELDS = {"line_ids", "scan_barcode", "scan_location_id", "_barcode_scanned"}
+# What only the workflow actions set, for every user but the superuser: the state machine, the
+# approval and the thresholds the session was started with.
+ACTION_FIELDS = {
+    "state",
+    "date_start",
+    "date_counted",
+    "date_done",
+    "user_approved_id",
+    "threshold_quantity_percent",
+    "threshold_value",
+}
 
 
 class RunningInventoryCount(models.Model):
@@ -270,6 +281,16 @@ class RunningInventoryCount(models.Model):
             raise UserError(self.env._("An approved count session can no longer be changed."))
         if self.env.su:
             return
+        if changed & ACTION_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "A count session's %(fields)s change through its actions only (start, "
+                    "counting done, submit, approve, cancel).",
+                    fields=", ".join(
+                        self._fields[fname].string for fname in sorted(changed & ACTION_FIELDS)
+                    ),
+                )
+            )
         if not self.env.user.has_group(AUDITOR_GROUP) and changed - COUNTER_WRITABLE_FIELDS:
             raise AccessError(
                 self.env._(
@@ -280,10 +301,19 @@ class RunningInventoryCount(models.Model):
                     ),
                 )
             )
-        frozen = changed & {"warehouse_id", "location_ids", "product_ids", "include_zero_stock"}
+        frozen = changed & {
+            "warehouse_id",
+            "location_ids",
+            "product_ids",
+            "include_zero_stock",
+            "blind",
+        }
         if frozen and any(count.state != "draft" for count in self):
             raise UserError(
-                self.env._("The scope of a session cannot change once its snapshot is taken.")
+                self.env._(
+                    "The scope of a session and its blind counting cannot change once its "
+                    "snapshot is taken."
+                )
             )
 
     @api.ondelete(at_uninstall=False)

@@ -23,6 +23,18 @@ ADJUSTABLE_CAUSES = ("unposted_move", "manual_entry", "value_not_posted", "round
 # A residual of up to this many units of the currency's rounding is rounding.
 ROUNDING_TOLERANCE = 2
 ACCOUNTING_USER_GROUP = "account.group_account_invoice"
+# What action_compute stores: no user writes it (see _ensure_figures_untouched).
+FIGURE_FIELDS = frozenset(
+    {
+        "state",
+        "computed_on",
+        "odoo_value",
+        "balance",
+        "difference",
+        "difference_count",
+        "has_difference",
+    }
+)
 
 
 class RunningInventoryReconciliation(models.Model):
@@ -96,10 +108,27 @@ class RunningInventoryReconciliation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._ensure_figures_untouched({fname for vals in vals_list for fname in vals})
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code(self._name) or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._ensure_figures_untouched(set(vals))
+        return super().write(vals)
+
+    def _ensure_figures_untouched(self, fnames):
+        """The figures and the state are the computation's (action_compute), for every user but
+        the superuser: a reconciliation prints what the books and the stock say."""
+        touched = fnames & FIGURE_FIELDS
+        if touched and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A reconciliation's %(fields)s are computed, not entered: recompute it.",
+                    fields=", ".join(self._fields[fname].string for fname in sorted(touched)),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -197,7 +226,7 @@ class RunningInventoryReconciliation(models.Model):
         causes = self._explain_differences(moment, lines, products, books, settings)
         self._store_figures(lines, causes, differences_only)
         self.env["running.inventory.reconciliation.interim"]._compute_open_items(self)
-        self.write(
+        self.sudo().write(
             {
                 "state": "done",
                 "computed_on": fields.Datetime.now(),
