@@ -263,3 +263,48 @@ def test_reconciliation_figures_are_computed_only(odoo_server, admin_client):
         "running.inventory.reconciliation", "read", [reconciliation], fnames
     )
     assert after == before
+
+
+def test_counts_and_plans_take_finite_sane_numbers(odoo_server, admin_client, counted):
+    counter = _client(odoo_server, "counter")
+    [line] = counter.execute(
+        "running.inventory.count.line", "search", [("count_id", "=", counted["count"])]
+    )
+    for quantity in [1e300, 1e13]:
+        error = _refused(
+            counter.execute,
+            "running.inventory.count",
+            "record_counts",
+            [counted["count"]],
+            [[line, quantity]],
+        )
+        assert error.name == "odoo.exceptions.ValidationError", quantity
+    auditor = _client(odoo_server, "auditor")
+    plan = auditor.execute("running.inventory.count.plan", "search", [], limit=1)
+    for fname in ["abc_percent_a", "abc_percent_b", "threshold_quantity_percent"]:
+        for value in [float("nan"), float("inf"), float("-inf")]:
+            error = _refused(
+                auditor.execute, "running.inventory.count.plan", "write", plan, {fname: value}
+            )
+            assert error.name == "odoo.exceptions.ValidationError", (fname, value)
+    # A found line takes lots of its own product only.
+    other_product = _stocked_product(admin_client)
+    lot = admin_client.execute(
+        "stock.lot", "create", {"name": "ALIEN", "product_id": other_product}
+    )
+    error = _refused(
+        counter.execute,
+        "running.inventory.count.line",
+        "create",
+        {
+            "count_id": counted["count"],
+            "product_id": counted["product"],
+            "location_id": admin_client.execute(
+                "stock.warehouse", "search_read", [], ["lot_stock_id"], limit=1
+            )[0]["lot_stock_id"][0],
+            "lot_id": lot,
+            "quantity_counted": 1.0,
+        },
+    )
+    assert error.name == "odoo.exceptions.UserError"
+    assert "not of" in error.message
