@@ -267,10 +267,10 @@ class RunningInventoryCount(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_write_allowed(vals)
+        self._ensure_write_allowed(vals)
         return super().write(vals)
 
-    def _check_write_allowed(self, vals):
+    def _ensure_write_allowed(self, vals):
         """Done sessions are read-only; counters change lines only; the scope of a session
         (warehouse, locations, products) is fixed once its snapshot is taken.
         """
@@ -329,7 +329,7 @@ class RunningInventoryCount(models.Model):
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
-    def _check_state(self, *states):
+    def _ensure_state(self, *states):
         wrong = self.filtered(lambda count: count.state not in states)
         if wrong:
             state_names = dict(self._fields["state"]._description_selection(self.env))
@@ -341,13 +341,13 @@ class RunningInventoryCount(models.Model):
                 )
             )
 
-    def _check_auditor(self):
+    def _ensure_auditor(self):
         if not self.env.su and not self.env.user.has_group(AUDITOR_GROUP):
             raise AccessError(self.env._("Only an Inventory Auditor can do this."))
 
     def action_start(self):
         """Takes the snapshot: one line per quant in scope, with its quantity now."""
-        self._check_state("draft")
+        self._ensure_state("draft")
         self.check_access("write")
         now = fields.Datetime.now()
         for count in self:
@@ -400,7 +400,7 @@ class RunningInventoryCount(models.Model):
 
     def action_count_done(self):
         """Closes counting. Lines over the thresholds go to a recount by another counter."""
-        self._check_state("in_progress")
+        self._ensure_state("in_progress")
         self.check_access("write")
         for count in self:
             if count.line_to_count_count:
@@ -439,7 +439,7 @@ class RunningInventoryCount(models.Model):
 
     def action_submit(self):
         """Sends the counts to the auditors."""
-        self._check_state("counted")
+        self._ensure_state("counted")
         self.check_access("write")
         for count in self:
             if count.line_to_recount_count:
@@ -457,8 +457,8 @@ class RunningInventoryCount(models.Model):
         """Applies the differences as inventory adjustments. An auditor approves; never one who
         counted in the session.
         """
-        self._check_state("to_approve")
-        self._check_auditor()
+        self._ensure_state("to_approve")
+        self._ensure_auditor()
         self.check_access("write")
         for count in self:
             if self.env.user in count.counted_user_ids:
@@ -476,8 +476,8 @@ class RunningInventoryCount(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_state("draft", "in_progress", "counted", "to_approve")
-        self._check_auditor()
+        self._ensure_state("draft", "in_progress", "counted", "to_approve")
+        self._ensure_auditor()
         self.check_access("write")
         self.sudo().write({"state": "cancel"})
         return True

@@ -245,7 +245,7 @@ class RunningInventoryCountLine(models.Model):
         counts.check_access("write")
         # New records to check and key the lines before creating them.
         new_lines = self.sudo().concat(*(self.sudo().new(vals) for vals in vals_list))
-        new_lines._check_found_lines()
+        new_lines._ensure_found_lines_valid()
         current = new_lines._get_current_quantities()
         last = dict(
             self.sudo()._read_group(
@@ -272,7 +272,7 @@ class RunningInventoryCountLine(models.Model):
             )
         return result
 
-    def _check_found_lines(self):
+    def _ensure_found_lines_valid(self):
         for line in self:
             count = line.count_id
             if count.state != "in_progress":
@@ -344,7 +344,7 @@ class RunningInventoryCountLine(models.Model):
 
     def action_request_recount(self):
         """An auditor sends lines back to a recount by a counter who did not count them."""
-        self.env["running.inventory.count"]._check_auditor()
+        self.env["running.inventory.count"]._ensure_auditor()
         self.check_access("write")
         wrong = self.filtered(
             lambda line: (
@@ -406,7 +406,7 @@ class RunningInventoryCountLine(models.Model):
         user = self.env.user
         # Counters may not write the expected quantities: the server writes them.
         lines = self.sudo()
-        lines._check_can_count(user)
+        lines._ensure_can_count(user)
         current = lines._get_current_quantities()
         now = fields.Datetime.now()
         entries = []
@@ -456,7 +456,7 @@ class RunningInventoryCountLine(models.Model):
                 author_id=user.partner_id.id,
             )
 
-    def _check_can_count(self, user):
+    def _ensure_can_count(self, user):
         """Counting happens while the session is in progress; recounts once it is counted, and
         by someone who did not enter the first count.
         """

@@ -136,9 +136,9 @@ class RunningInventoryReconciliation(models.Model):
 
     def action_compute(self):
         """(Re)compute the figures: every product line, the differences and their causes."""
-        self._check_accounting_user()
+        self._ensure_accounting_user()
         for reconciliation in self:
-            reconciliation._compute_figures()
+            reconciliation._evaluate_figures()
         return True
 
     def action_open_adjust(self):
@@ -161,7 +161,7 @@ class RunningInventoryReconciliation(models.Model):
         action["domain"] = [("reconciliation_id", "=", self.id)]
         return action
 
-    def _check_accounting_user(self):
+    def _ensure_accounting_user(self):
         if not (self.env.su or self.env.user.has_group(ACCOUNTING_USER_GROUP)):
             raise AccessError(self.env._("Only accounting users can compute reconciliations."))
 
@@ -175,12 +175,12 @@ class RunningInventoryReconciliation(models.Model):
         differences, and give the responsible accountant an activity when a new one appears."""
         companies = self.env["res.company"].search([("perpetual_valuation_date", "!=", False)])
         for company in companies:
-            self.with_company(company)._check_company_today(company)
+            self.with_company(company)._run_company_check(company)
 
     @api.model
-    def _check_company_today(self, company):
+    def _run_company_check(self, company):
         check = self.create({"company_id": company.id, "kind": "check"})
-        check._compute_figures(differences_only=True)
+        check._evaluate_figures(differences_only=True)
         previous = self.search(
             [("company_id", "=", company.id), ("kind", "=", "check"), ("id", "<", check.id)],
             limit=1,
@@ -210,7 +210,7 @@ class RunningInventoryReconciliation(models.Model):
     # Figures
     # ------------------------------------------------------------------
 
-    def _compute_figures(self, differences_only=False):
+    def _evaluate_figures(self, differences_only=False):
         """Compute and store the reconciliation, replacing earlier figures.
 
         :param differences_only: keep only the product lines that differ (scheduled checks)
@@ -225,7 +225,7 @@ class RunningInventoryReconciliation(models.Model):
         lines = self._prepare_lines(products, books, settings)
         causes = self._explain_differences(moment, lines, products, books, settings)
         self._store_figures(lines, causes, differences_only)
-        self.env["running.inventory.reconciliation.interim"]._compute_open_items(self)
+        self.env["running.inventory.reconciliation.interim"]._store_open_items(self)
         self.sudo().write(
             {
                 "state": "done",
