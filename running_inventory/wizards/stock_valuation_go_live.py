@@ -112,10 +112,11 @@ class StockValuationGoLive(models.TransientModel):
         }
 
     def _ensure_not_live(self):
-        """Going live twice would post the opening value twice: refused for a company already
-        in the perpetual mode, and for categories that all are."""
+        """Going live twice would post the opening value twice: refused for the whole of a
+        company already in the perpetual mode, and for categories that all are (a company in
+        the perpetual mode may still bring a periodic category live)."""
         company = self.company_id.with_company(self.company_id)
-        if company.inventory_valuation == PERPETUAL:
+        if not self.category_ids and company.inventory_valuation == PERPETUAL:
             raise UserError(
                 self.env._(
                     "%(company)s already values its stock at each movement: it went live on "
