@@ -127,7 +127,7 @@ class JsonRpcClient:
             answer = json.load(response)
         if answer.get("error"):
             raise RpcError(answer["error"])
-        return answer["result"]
+        return answer.get("result")  # a method returning None answers without a result
 
     def login(self, login, password):
         self.uid = self.call("common", "login", self.database, login, password)

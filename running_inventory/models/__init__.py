@@ -1,4 +1,5 @@
 from . import res_company
+from . import running_inventory_blind_mixin
 from . import product_category
 from . import product_template
 from . import product_product
@@ -27,3 +28,5 @@ from . import running_inventory_reconciliation_line
 from . import running_inventory_reconciliation_account
 from . import running_inventory_reconciliation_difference
 from . import running_inventory_reconciliation_interim
+from . import stock_lot
+from . import stock_quant

@@ -7,6 +7,7 @@ from ..tools.stock_valuation import split_by_quantity
 from ..tools.valuation_sql import valued_location_sql
 from .product_category import PRODUCT_ACCOUNTS
 from .res_company import PERPETUAL
+from .running_inventory_blind_mixin import PRODUCT_STOCK_FIGURES
 
 
 class StockPosition:
@@ -36,7 +37,11 @@ class StockPosition:
 
 
 class ProductProduct(models.Model):
-    _inherit = "product.product"
+    _name = "product.product"
+    _inherit = ["product.product", "running.inventory.blind.mixin"]
+
+    # Blind counting: what a counter may not read of the products it counts.
+    _blind_figure_fields = PRODUCT_STOCK_FIGURES
 
     def _read_perpetual_position(self, accounts_cache=None, deliveries=None):
         """Where the stock of these products is, and what the perpetual valuation has posted for

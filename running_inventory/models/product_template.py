@@ -4,10 +4,15 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from .res_company import PERPETUAL
+from .running_inventory_blind_mixin import PRODUCT_STOCK_FIGURES
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "running.inventory.blind.mixin"]
+
+    # Blind counting: what a counter may not read of the products it counts.
+    _blind_figure_fields = PRODUCT_STOCK_FIGURES
 
     valuation = fields.Selection(selection_add=[(PERPETUAL, "Perpetual (at each movement)")])
 

@@ -11,6 +11,17 @@ COUNTER_GROUP = "running_inventory.group_inventory_counter"
 # What a counter may change on a session: the lines (each line checks what it accepts) and the
 # scanning helpers. Everything else moves through the action methods.
 COUNTER_WRITABLE_FIELDS = {"line_ids", "scan_barcode", "scan_location_id", "_barcode_scanned"}
+# What only the workflow actions set, for every user but the superuser: the state machine, the
+# approval and the thresholds the session was started with.
+ACTION_FIELDS = {
+    "state",
+    "date_start",
+    "date_counted",
+    "date_done",
+    "user_approved_id",
+    "threshold_quantity_percent",
+    "threshold_value",
+}
 
 
 class RunningInventoryCount(models.Model):
@@ -141,7 +152,13 @@ class RunningInventoryCount(models.Model):
         readonly=True,
         groups=AUDITOR_GROUP,
     )
-    move_ids = fields.One2many("stock.move", "count_id", string="Adjustments", readonly=True)
+    move_ids = fields.One2many(
+        "stock.move",
+        "count_id",
+        string="Adjustments",
+        readonly=True,
+        groups="stock.group_stock_user",
+    )
     move_count = fields.Integer(compute="_compute_move_count")
     variance_value = fields.Monetary(
         compute="_compute_variance",
@@ -197,10 +214,11 @@ class RunningInventoryCount(models.Model):
             count.counted_user_ids = self.env["res.users"].browse(groups.get(count.sudo(), []))
 
     def _compute_move_count(self):
+        # How many adjustments, not what they moved: counters, who may not read moves, see it.
         counts = dict(
-            self.env["stock.move"]._read_group(
-                [("count_id", "in", self.ids)], ["count_id"], ["__count"]
-            )
+            self.env["stock.move"]
+            .sudo()
+            ._read_group([("count_id", "in", self.ids)], ["count_id"], ["__count"])
         )
         for count in self:
             count.move_count = counts.get(count, 0)
@@ -249,10 +267,10 @@ class RunningInventoryCount(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_write_allowed(vals)
+        self._ensure_write_allowed(vals)
         return super().write(vals)
 
-    def _check_write_allowed(self, vals):
+    def _ensure_write_allowed(self, vals):
         """Done sessions are read-only; counters change lines only; the scope of a session
         (warehouse, locations, products) is fixed once its snapshot is taken.
         """
@@ -263,6 +281,16 @@ class RunningInventoryCount(models.Model):
             raise UserError(self.env._("An approved count session can no longer be changed."))
         if self.env.su:
             return
+        if changed & ACTION_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "A count session's %(fields)s change through its actions only (start, "
+                    "counting done, submit, approve, cancel).",
+                    fields=", ".join(
+                        self._fields[fname].string for fname in sorted(changed & ACTION_FIELDS)
+                    ),
+                )
+            )
         if not self.env.user.has_group(AUDITOR_GROUP) and changed - COUNTER_WRITABLE_FIELDS:
             raise AccessError(
                 self.env._(
@@ -273,10 +301,19 @@ class RunningInventoryCount(models.Model):
                     ),
                 )
             )
-        frozen = changed & {"warehouse_id", "location_ids", "product_ids", "include_zero_stock"}
+        frozen = changed & {
+            "warehouse_id",
+            "location_ids",
+            "product_ids",
+            "include_zero_stock",
+            "blind",
+        }
         if frozen and any(count.state != "draft" for count in self):
             raise UserError(
-                self.env._("The scope of a session cannot change once its snapshot is taken.")
+                self.env._(
+                    "The scope of a session and its blind counting cannot change once its "
+                    "snapshot is taken."
+                )
             )
 
     @api.ondelete(at_uninstall=False)
@@ -292,7 +329,7 @@ class RunningInventoryCount(models.Model):
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
-    def _check_state(self, *states):
+    def _ensure_state(self, *states):
         wrong = self.filtered(lambda count: count.state not in states)
         if wrong:
             state_names = dict(self._fields["state"]._description_selection(self.env))
@@ -304,13 +341,13 @@ class RunningInventoryCount(models.Model):
                 )
             )
 
-    def _check_auditor(self):
+    def _ensure_auditor(self):
         if not self.env.su and not self.env.user.has_group(AUDITOR_GROUP):
             raise AccessError(self.env._("Only an Inventory Auditor can do this."))
 
     def action_start(self):
         """Takes the snapshot: one line per quant in scope, with its quantity now."""
-        self._check_state("draft")
+        self._ensure_state("draft")
         self.check_access("write")
         now = fields.Datetime.now()
         for count in self:
@@ -363,7 +400,7 @@ class RunningInventoryCount(models.Model):
 
     def action_count_done(self):
         """Closes counting. Lines over the thresholds go to a recount by another counter."""
-        self._check_state("in_progress")
+        self._ensure_state("in_progress")
         self.check_access("write")
         for count in self:
             if count.line_to_count_count:
@@ -402,7 +439,7 @@ class RunningInventoryCount(models.Model):
 
     def action_submit(self):
         """Sends the counts to the auditors."""
-        self._check_state("counted")
+        self._ensure_state("counted")
         self.check_access("write")
         for count in self:
             if count.line_to_recount_count:
@@ -420,8 +457,8 @@ class RunningInventoryCount(models.Model):
         """Applies the differences as inventory adjustments. An auditor approves; never one who
         counted in the session.
         """
-        self._check_state("to_approve")
-        self._check_auditor()
+        self._ensure_state("to_approve")
+        self._ensure_auditor()
         self.check_access("write")
         for count in self:
             if self.env.user in count.counted_user_ids:
@@ -439,8 +476,8 @@ class RunningInventoryCount(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_state("draft", "in_progress", "counted", "to_approve")
-        self._check_auditor()
+        self._ensure_state("draft", "in_progress", "counted", "to_approve")
+        self._ensure_auditor()
         self.check_access("write")
         self.sudo().write({"state": "cancel"})
         return True

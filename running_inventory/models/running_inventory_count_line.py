@@ -1,5 +1,7 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -8,6 +10,8 @@ from .running_inventory_count_plan import ABC_CLASSES
 
 # What a line is keyed on, like a quant (see stock.quant._gather).
 QUANT_KEY_FIELDS = ("product_id", "location_id", "lot_id", "package_id", "owner_id")
+# Far above any shelf, far below what the adjustment moves' arithmetic overflows on.
+MAX_COUNTED_QUANTITY = 1e12
 # What a counter may give when adding a line for goods found but not expected.
 FOUND_LINE_FIELDS = {*QUANT_KEY_FIELDS, "count_id", "quantity_counted"}
 
@@ -177,7 +181,8 @@ class RunningInventoryCountLine(models.Model):
 
     def _is_over_threshold(self):
         self.ensure_one()
-        if self.product_uom_id.is_zero(self.quantity_difference):
+        # A line being added in the form has no product (nor unit) yet: nothing to compare.
+        if not self.product_uom_id or self.product_uom_id.is_zero(self.quantity_difference):
             return False
         percent = self.count_id.threshold_quantity_percent
         value = self.count_id.threshold_value
@@ -240,7 +245,7 @@ class RunningInventoryCountLine(models.Model):
         counts.check_access("write")
         # New records to check and key the lines before creating them.
         new_lines = self.sudo().concat(*(self.sudo().new(vals) for vals in vals_list))
-        new_lines._check_found_lines()
+        new_lines._ensure_found_lines_valid()
         current = new_lines._get_current_quantities()
         last = dict(
             self.sudo()._read_group(
@@ -267,7 +272,7 @@ class RunningInventoryCountLine(models.Model):
             )
         return result
 
-    def _check_found_lines(self):
+    def _ensure_found_lines_valid(self):
         for line in self:
             count = line.count_id
             if count.state != "in_progress":
@@ -283,6 +288,15 @@ class RunningInventoryCountLine(models.Model):
                         "%(location)s is not among the locations counted in %(count)s.",
                         location=line.location_id.display_name,
                         count=count.name,
+                    )
+                )
+            if line.lot_id and line.lot_id.product_id != line.product_id:
+                raise UserError(
+                    self.env._(
+                        "Lot %(lot)s is a lot of %(lot_product)s, not of %(product)s.",
+                        lot=line.lot_id.name,
+                        lot_product=line.lot_id.product_id.display_name,
+                        product=line.product_id.display_name,
                     )
                 )
             if not line.product_id.is_storable:
@@ -330,7 +344,7 @@ class RunningInventoryCountLine(models.Model):
 
     def action_request_recount(self):
         """An auditor sends lines back to a recount by a counter who did not count them."""
-        self.env["running.inventory.count"]._check_auditor()
+        self.env["running.inventory.count"]._ensure_auditor()
         self.check_access("write")
         wrong = self.filtered(
             lambda line: (
@@ -379,10 +393,20 @@ class RunningInventoryCountLine(models.Model):
         self.check_access("write")
         if any(quantity < 0 for quantity in quantity_by_line.values()):
             raise ValidationError(self.env._("A counted quantity cannot be negative."))
+        if not all(
+            math.isfinite(quantity) and quantity <= MAX_COUNTED_QUANTITY
+            for quantity in quantity_by_line.values()
+        ):
+            raise ValidationError(
+                self.env._(
+                    "A counted quantity is a finite number up to %(maximum)s.",
+                    maximum=f"{MAX_COUNTED_QUANTITY:,.0f}",
+                )
+            )
         user = self.env.user
         # Counters may not write the expected quantities: the server writes them.
         lines = self.sudo()
-        lines._check_can_count(user)
+        lines._ensure_can_count(user)
         current = lines._get_current_quantities()
         now = fields.Datetime.now()
         entries = []
@@ -432,7 +456,7 @@ class RunningInventoryCountLine(models.Model):
                 author_id=user.partner_id.id,
             )
 
-    def _check_can_count(self, user):
+    def _ensure_can_count(self, user):
         """Counting happens while the session is in progress; recounts once it is counted, and
         by someone who did not enter the first count.
         """

@@ -153,6 +153,27 @@ class RunningInventoryCountPlan(models.Model):
         for plan in self:
             plan.display_name = plan.warehouse_id.display_name or self.env._("New Count Plan")
 
+    @api.constrains(
+        "abc_percent_a", "abc_percent_b", "threshold_quantity_percent", "threshold_value"
+    )
+    def _check_finite_figures(self):
+        """NaN passes SQL checks (NaN >= 0 is true in PostgreSQL) and infinities break the
+        arithmetic: shares and thresholds are finite numbers."""
+        for plan in self:
+            figures = (
+                plan.abc_percent_a,
+                plan.abc_percent_b,
+                plan.threshold_quantity_percent,
+                plan.threshold_value,
+            )
+            if not all(math.isfinite(figure) for figure in figures):
+                raise ValidationError(
+                    self.env._(
+                        "The ABC shares and recount thresholds of %(plan)s must be finite numbers.",
+                        plan=plan.display_name,
+                    )
+                )
+
     @api.constrains("abc_percent_a", "abc_percent_b")
     def _check_abc_percents(self):
         for plan in self:

@@ -24,6 +24,18 @@ ADJUSTABLE_CAUSES = ("unposted_move", "manual_entry", "value_not_posted", "round
 # A residual of up to this many units of the currency's rounding is rounding.
 ROUNDING_TOLERANCE = 2
 ACCOUNTING_USER_GROUP = "account.group_account_invoice"
+# What action_compute stores: no user writes it (see _ensure_figures_untouched).
+FIGURE_FIELDS = frozenset(
+    {
+        "state",
+        "computed_on",
+        "odoo_value",
+        "balance",
+        "difference",
+        "difference_count",
+        "has_difference",
+    }
+)
 
 
 class RunningInventoryReconciliation(models.Model):
@@ -97,10 +109,27 @@ class RunningInventoryReconciliation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._ensure_figures_untouched({fname for vals in vals_list for fname in vals})
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == self.env._("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code(self._name) or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        self._ensure_figures_untouched(set(vals))
+        return super().write(vals)
+
+    def _ensure_figures_untouched(self, fnames):
+        """The figures and the state are the computation's (action_compute), for every user but
+        the superuser: a reconciliation prints what the books and the stock say."""
+        touched = fnames & FIGURE_FIELDS
+        if touched and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A reconciliation's %(fields)s are computed, not entered: recompute it.",
+                    fields=", ".join(self._fields[fname].string for fname in sorted(touched)),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -108,9 +137,9 @@ class RunningInventoryReconciliation(models.Model):
 
     def action_compute(self):
         """(Re)compute the figures: every product line, the differences and their causes."""
-        self._check_accounting_user()
+        self._ensure_accounting_user()
         for reconciliation in self:
-            reconciliation._compute_figures()
+            reconciliation._evaluate_figures()
         return True
 
     def action_open_adjust(self):
@@ -133,7 +162,7 @@ class RunningInventoryReconciliation(models.Model):
         action["domain"] = [("reconciliation_id", "=", self.id)]
         return action
 
-    def _check_accounting_user(self):
+    def _ensure_accounting_user(self):
         if not (self.env.su or self.env.user.has_group(ACCOUNTING_USER_GROUP)):
             raise AccessError(self.env._("Only accounting users can compute reconciliations."))
 
@@ -147,12 +176,12 @@ class RunningInventoryReconciliation(models.Model):
         differences, and give the responsible accountant an activity when a new one appears."""
         companies = self.env["res.company"].search([("perpetual_valuation_date", "!=", False)])
         for company in companies:
-            self.with_company(company)._check_company_today(company)
+            self.with_company(company)._run_company_check(company)
 
     @api.model
-    def _check_company_today(self, company):
+    def _run_company_check(self, company):
         check = self.create({"company_id": company.id, "kind": "check"})
-        check._compute_figures(differences_only=True)
+        check._evaluate_figures(differences_only=True)
         previous = self.search(
             [("company_id", "=", company.id), ("kind", "=", "check"), ("id", "<", check.id)],
             limit=1,
@@ -182,7 +211,7 @@ class RunningInventoryReconciliation(models.Model):
     # Figures
     # ------------------------------------------------------------------
 
-    def _compute_figures(self, differences_only=False):
+    def _evaluate_figures(self, differences_only=False):
         """Compute and store the reconciliation, replacing earlier figures.
 
         :param differences_only: keep only the product lines that differ (scheduled checks)
@@ -197,8 +226,8 @@ class RunningInventoryReconciliation(models.Model):
         lines = self._prepare_lines(products, books, settings)
         causes = self._explain_differences(moment, lines, products, books, settings)
         self._store_figures(lines, causes, differences_only)
-        self.env["running.inventory.reconciliation.interim"]._compute_open_items(self)
-        self.write(
+        self.env["running.inventory.reconciliation.interim"]._store_open_items(self)
+        self.sudo().write(
             {
                 "state": "done",
                 "computed_on": fields.Datetime.now(),

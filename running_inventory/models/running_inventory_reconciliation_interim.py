@@ -48,7 +48,7 @@ class RunningInventoryReconciliationInterim(models.Model):
     age = fields.Integer(string="Age (Days)", readonly=True, aggregator="max")
 
     @api.model
-    def _compute_open_items(self, reconciliation):
+    def _store_open_items(self, reconciliation):
         """Store the open items of `reconciliation` (one query to read, one to write)."""
         groups = defaultdict(list)
         for row in self._read_interim_rows(reconciliation):

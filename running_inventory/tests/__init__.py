@@ -21,3 +21,7 @@ from . import test_stock_at_date
 from . import test_reconciliation_causes
 from . import test_reconciliation
 from . import test_demand_bounds
+from . import test_guarantee_bounds
+from . import test_category_change
+from . import test_consigned_goods
+from . import test_reconciliation_consigned

@@ -6,8 +6,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 @tagged("post_install", "-at_install")
 class TestCountTour(HttpCase):
-    """The counter's flow in a real browser: Inventory › Operations › Count Sessions, the
-    session assigned to them, one typed count and three scans, Counting Done."""
+    """The counter's flow in a real browser: their Stock Counts app (they are no Inventory
+    users), the session assigned to them, one typed count and three scans, Counting Done."""
 
     @classmethod
     def setUpClass(cls):

@@ -112,6 +112,42 @@ class TestGoLive(PerpetualValuationCommon):
         self.assertEqual(self.fifo.valuation, "periodic")
         self.assertEqual(self.company.inventory_valuation, "periodic")
 
+    def test_going_live_twice_posts_nothing_the_second_time(self):
+        self._make_in_move(self.avco, 10, unit_cost=12.0)
+        self._make_in_move(self.fifo, 4, unit_cost=5.0)
+        categories = self.avco.categ_id.ids
+        wizard = self._wizard()
+        wizard.category_ids = [Command.set(categories)]
+        wizard.action_go_live()
+        entries = self.env["account.move"].search([("company_id", "=", self.company.id)])
+        # The same categories again: refused, nothing posted.
+        again = self._wizard()
+        again.category_ids = [Command.set(categories)]
+        self.assertFalse(again.line_ids)
+        with self.assertRaisesRegex(UserError, "already value their stock"):
+            again.action_go_live()
+        # The whole company: the live product is left out, only the other one opens.
+        company = self._wizard()
+        self.assertEqual(company.line_ids.product_id, self.fifo)
+        company.action_go_live()
+        self.assertEqual(self.company.inventory_valuation, "perpetual")
+        opening = self.env["account.move"].search(
+            [("company_id", "=", self.company.id), ("id", "not in", entries.ids)]
+        )
+        self.assertEqual(len(opening), 1)
+        self.assertEqual(opening.line_ids.filtered("product_id").product_id, self.fifo)
+        self.assertLines(
+            opening.line_ids,
+            [(self.account_stock_valuation, 20, 0, 4), (self.variation, 0, 20, 0)],
+        )
+        # And the company once more: refused.
+        with self.assertRaisesRegex(UserError, "already values its stock"):
+            self._wizard().action_go_live()
+        self.assertEqual(
+            self.env["account.move"].search_count([("company_id", "=", self.company.id)]),
+            len(entries) + 1,
+        )
+
     def test_go_live_is_refused_in_a_locked_period(self):
         self._make_in_move(self.avco, 10, unit_cost=12.0)
         today = fields.Date.today()

@@ -9,25 +9,28 @@ class TestInstall(TransactionCase):
         self.assertEqual(module.latest_version, "19.0.1.0.0")
 
     def test_audit_groups_chain(self):
-        """Auditor implies Counter implies Inventory / User; not the reverse."""
+        """Auditor implies Counter and Inventory / User; a counter is no Inventory / User
+        (blind counting, issue 11)."""
         counter = self.env.ref("running_inventory.group_inventory_counter")
         auditor = self.env.ref("running_inventory.group_inventory_auditor")
         stock_user = self.env.ref("stock.group_stock_user")
-        self.assertEqual(counter.implied_ids, stock_user)
-        self.assertEqual(auditor.implied_ids, counter)
+        self.assertEqual(counter.implied_ids, self.env.ref("base.group_user"))
+        self.assertEqual(auditor.implied_ids, counter | stock_user)
+        self.assertNotIn(stock_user, counter.all_implied_ids)
         self.assertIn(stock_user, auditor.all_implied_ids)
         self.assertNotIn(auditor, counter.all_implied_ids)
         self.assertEqual(auditor.privilege_id, counter.privilege_id)
         self.assertEqual(counter.privilege_id.name, "Inventory Audit")
 
-    def test_user_in_counter_group_gets_stock_rights(self):
+    def test_user_in_counter_group_gets_no_stock_rights(self):
         counter = self.env.ref("running_inventory.group_inventory_counter")
         user = self.env["res.users"].create(
             {"name": "Counter", "login": "test_counter", "group_ids": [(6, 0, counter.ids)]}
         )
-        self.assertTrue(user.has_group("stock.group_stock_user"))
+        self.assertFalse(user.has_group("stock.group_stock_user"))
         self.assertFalse(user.has_group("running_inventory.group_inventory_auditor"))
-        self.assertTrue(self.env["stock.quant"].with_user(user).has_access("read"))
+        self.assertFalse(self.env["stock.move"].with_user(user).has_access("read"))
+        self.assertFalse(self.env["stock.quant"].with_user(user).search([]))
 
 
 @tagged("post_install", "-at_install")

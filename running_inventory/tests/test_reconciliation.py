@@ -144,11 +144,11 @@ class TestReconciliation(LedgerCommon):
         product = self._create_product_before("average", "Checked daily")
         self._make_in_move(product, 3, unit_cost=4.0)
         Reconciliation = self.env["running.inventory.reconciliation"]
-        first = Reconciliation._check_company_today(self.company)
+        first = Reconciliation._run_company_check(self.company)
         self.assertEqual((first.kind, first.has_difference), ("check", False))
         self.assertFalse(first.activity_ids)
         self._manual_entry(self.stock, 11.0, product)
-        second = Reconciliation._check_company_today(self.company)
+        second = Reconciliation._run_company_check(self.company)
         self.assertEqual(self._causes(second), [("manual_entry", -11.0)])
         # A check keeps only the products that differ (and the totals of every account).
         self.assertEqual(second.line_ids.product_id, product)
@@ -156,7 +156,7 @@ class TestReconciliation(LedgerCommon):
         self.assertEqual(second.activity_ids.user_id, self.account_manager)
         self.assertEqual(second.activity_ids.summary, "Stock and books differ")
         # The same difference the next day: recorded, no new activity.
-        third = Reconciliation._check_company_today(self.company)
+        third = Reconciliation._run_company_check(self.company)
         self.assertTrue(third.has_difference)
         self.assertFalse(third.activity_ids)
         # The scheduled action checks every company in perpetual valuation.

@@ -63,7 +63,9 @@ class StockValuationGoLive(models.TransientModel):
         domain = [("is_storable", "=", True), ("company_id", "in", (False, self.company_id.id))]
         if self.category_ids:
             domain.append(("categ_id", "child_of", self.category_ids.ids))
-        return self.env["product.product"].with_company(self.company_id).search(domain)
+        products = self.env["product.product"].with_company(self.company_id).search(domain)
+        # Products already live posted their opening value: going live again leaves them out.
+        return products.filtered(lambda product: product.valuation != PERPETUAL)
 
     @api.depends("company_id", "category_ids")
     def _compute_line_ids(self):
@@ -93,6 +95,7 @@ class StockValuationGoLive(models.TransientModel):
         ):
             raise UserError(self.env._("Only an accounting administrator can go live."))
         company = self.company_id.with_company(self.company_id)
+        self._ensure_not_live()
         self._check_open_period()
         company._perpetual_setup_accounts()
         wizard = self.with_company(company).with_context(perpetual_go_live=True)
@@ -107,6 +110,35 @@ class StockValuationGoLive(models.TransientModel):
             "res_id": entry.id,
             "views": [(False, "form")],
         }
+
+    def _ensure_not_live(self):
+        """Going live twice would post the opening value twice: refused for the whole of a
+        company already in the perpetual mode, and for categories that all are (a company in
+        the perpetual mode may still bring a periodic category live)."""
+        company = self.company_id.with_company(self.company_id)
+        if not self.category_ids and company.inventory_valuation == PERPETUAL:
+            raise UserError(
+                self.env._(
+                    "%(company)s already values its stock at each movement: it went live on "
+                    "%(date)s.",
+                    company=company.display_name,
+                    date=company.perpetual_valuation_date,
+                )
+            )
+        if not self.category_ids:
+            return
+        categories = (
+            self.env["product.category"]
+            .with_company(company)
+            .search([("id", "child_of", self.category_ids.ids)])
+        )
+        if all(category.property_valuation == PERPETUAL for category in categories):
+            raise UserError(
+                self.env._(
+                    "%(categories)s already value their stock at each movement.",
+                    categories=", ".join(self.category_ids.mapped("display_name")),
+                )
+            )
 
     def _check_open_period(self):
         lock_dates = self.company_id._get_violated_lock_dates(self.date, False, self.journal_id)
@@ -195,6 +227,9 @@ class StockValuationGoLive(models.TransientModel):
                     ("company_id", "=", self.company_id.id),
                     ("parent_state", "=", "posted"),
                     ("date", "<=", self.date),
+                    # What the perpetual valuation posted (categories already live) is per
+                    # product already: not taken back.
+                    ("stock_valuation_kind", "=", False),
                 ],
                 ["account_id"],
                 ["balance:sum"],

@@ -1,25 +1,15 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
-// A counter, from the Inventory menu to a counted session: types one count, scans the other
+// A counter, from their Stock Counts app to a counted session: types one count, scans the other
 // product three times, saves and closes counting. The session is blind: no expected column.
 registry.category("web_tour.tours").add("running_inventory_count_tour", {
     url: "/odoo",
     steps: () => [
         stepUtils.showAppsMenuItem(),
         {
-            content: "Open Inventory",
-            trigger: '.o_app[data-menu-xmlid="stock.menu_stock_root"]',
-            run: "click",
-        },
-        {
-            content: "Open Operations",
-            trigger: '.o_main_navbar [data-menu-xmlid="stock.menu_stock_warehouse_mgmt"]',
-            run: "click",
-        },
-        {
-            content: "Open Count Sessions",
-            trigger: '.dropdown-item[data-menu-xmlid="running_inventory.running_inventory_count_menu"]',
+            content: "Open Stock Counts",
+            trigger: '.o_app[data-menu-xmlid="running_inventory.running_inventory_count_menu_root"]',
             run: "click",
         },
         {
