@@ -1,9 +1,12 @@
-"""Two users validate pickings of the same product at the same moment, over JSON-RPC against
-a live server: every movement gets exactly one entry, and the books still hold."""
+"""Two users act on the same records at the same moment, over JSON-RPC against a live server in
+prefork mode (each call served by its own worker): two validating pickings of one product, two
+approving one count session. Every movement gets exactly one entry, and the books still hold."""
 
 import threading
 
 from .odoo_server import JsonRpcClient, RpcError
+from .test_guarantees_rpc import _client, _session
+from .test_posting_rpc import _receipt
 
 PICKINGS_PER_CLIENT = 4
 QUANTITY = 3
@@ -152,3 +155,62 @@ def test_concurrent_validations_post_each_movement_once(odoo_server, admin_clien
     ]
     assert round(sum(line["balance"] for line in on_stock), 2) == round(product["total_value"], 2)
     assert sum(line["quantity"] for line in on_stock) == product["qty_available"] == 0
+
+
+def test_two_auditors_approving_one_session_adjust_once(odoo_server, admin_client):
+    """Two auditors approve the same count session at the same moment, each served by its own
+    worker: the difference is applied once, with one entry."""
+    picking_id, product_id = _receipt(admin_client, "Concurrently counted widget", 100)
+    admin_client.execute("stock.picking", "button_validate", [picking_id], **NO_SMS)
+    count_id = _session(admin_client, product_id)
+    counter = _client(odoo_server, "counter")
+    [line_id] = counter.execute(
+        "running.inventory.count.line", "search", [("count_id", "=", count_id)]
+    )
+    # 1 unit short of 100 at 10: within the default thresholds (5 %, 100), no recount.
+    counter.execute("running.inventory.count.line", "write", [line_id], {"quantity_counted": 99})
+    counter.execute("running.inventory.count", "action_count_done", [count_id])
+    admin_client.execute("running.inventory.count", "action_submit", [count_id])
+
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def approve(login, password):
+        auditor = JsonRpcClient(odoo_server.url, odoo_server.database)
+        auditor.login(login, password)
+        start.wait()
+        try:
+            auditor.execute("running.inventory.count", "action_approve", [count_id])
+            outcomes.append("approved")
+        except RpcError as error:
+            outcomes.append(error.name)
+
+    threads = [
+        threading.Thread(target=approve, args=credentials)
+        for credentials in (("auditor", "auditor"), ("admin", "admin"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert sorted(outcomes) == ["approved", "odoo.exceptions.UserError"], outcomes
+
+    adjustments = admin_client.execute(
+        "stock.move",
+        "search_read",
+        [("product_id", "=", product_id), ("is_inventory", "=", True)],
+        fields=["quantity", "state", "account_move_id"],
+    )
+    assert [(move["quantity"], move["state"]) for move in adjustments] == [(1.0, "done")]
+    entry_lines = admin_client.execute(
+        "account.move.line",
+        "search_read",
+        [("move_id", "=", adjustments[0]["account_move_id"][0])],
+        fields=["balance", "quantity"],
+    )
+    assert sorted((line["balance"], line["quantity"]) for line in entry_lines) == [
+        (-10.0, -1.0),
+        (10.0, 1.0),
+    ]
+    on_hand = admin_client.execute("product.product", "read", [product_id], ["qty_available"])
+    assert on_hand[0]["qty_available"] == 99.0
