@@ -95,7 +95,12 @@ def test_counter_reads_no_stock_figure(odoo_server, counted):
         assert error.name == ACCESS_ERROR, fname
     # Searching by quantity tells nothing either: to a counter, nothing is in stock.
     in_stock = [("id", "=", counted["product"]), ("qty_available", ">", 0)]
-    assert counter.execute("product.product", "search", in_stock) == []
+    try:
+        found = counter.execute("product.product", "search", in_stock)
+    except RpcError as error:  # with mrp, Odoo's own kit check reads bills of materials
+        assert error.name == ACCESS_ERROR
+        found = []
+    assert found == []
     assert (
         counter.execute("product.product", "search", [*in_stock[:1], ("qty_available", "=", 4)])
         == []

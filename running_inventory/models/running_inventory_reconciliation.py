@@ -439,6 +439,7 @@ class RunningInventoryReconciliation(models.Model):
                     "account_id": cause["account_id"],
                     "cause": cause["cause"],
                     "amount": currency.round(cause["amount"]),
+                    "adjustment_move_id": cause.get("adjustment_move_id"),
                 }
                 for cause in causes
             ],

@@ -29,6 +29,9 @@ class RunningInventoryReconciliationDifference(models.Model):
       followed (a cost or a value changed outside Odoo's screens, a bill dated before the date
       but posted after it).
     - Rounding: what remains within two units of the currency's rounding.
+
+    A part that an adjusting entry already corrects, dated after the date (chosen later, or
+    moved by a lock date), is tied to that entry: no reconciliation of the date offers it again.
     """
 
     _name = "running.inventory.reconciliation.difference"
@@ -129,6 +132,7 @@ class RunningInventoryReconciliationDifference(models.Model):
             "cut_off": self._read_cut_off(reconciliation, moment, product_ids, settings),
             "current_cost": self._split_current_cost(currency, lines, products),
             "consigned": self._split_consigned_value(currency, lines, products),
+            "adjusted_later": self._read_adjusted_later(reconciliation, product_ids, settings),
         }
         causes = []
         for key, line in sorted(differing.items(), key=lambda item: sort_key(item[0])):
@@ -173,7 +177,20 @@ class RunningInventoryReconciliationDifference(models.Model):
             tolerance = currency.rounding * ROUNDING_TOLERANCE
             cause = "rounding" if abs(residual) <= tolerance + 1e-9 else "value_not_posted"
             parts.append(self._cause(key, cause, residual))
+        self._mark_adjusted_later(parts, context["adjusted_later"].get(key), currency)
         return parts
+
+    @api.model
+    def _mark_adjusted_later(self, parts, adjusted, currency):
+        """Parts that an adjusting entry dated after the date already corrects (`adjusted`:
+        (amount, entry id)) are tied to it, so that they are never adjusted twice."""
+        if not adjusted:
+            return
+        adjustable = [part for part in parts if part["cause"] in ADJUSTABLE_CAUSES]
+        amount, entry_id = adjusted
+        if adjustable and currency.is_zero(sum(part["amount"] for part in adjustable) - amount):
+            for part in adjustable:
+                part["adjustment_move_id"] = entry_id
 
     @api.model
     def _cause(self, key, cause, amount, move_ids=(), aml_ids=(), product_value_ids=()):
@@ -295,6 +312,35 @@ class RunningInventoryReconciliationDifference(models.Model):
             cut_off[product_id, account_id][0] += amount
             cut_off[product_id, account_id][1].append(move_id)
         return {key: tuple(value) for key, value in cut_off.items()}
+
+    @api.model
+    def _read_adjusted_later(self, reconciliation, product_ids, settings):
+        """{(product id, account id): (amount, entry id)}: adjusting entries of a
+        reconciliation of this date or before, dated after it (a date chosen later, or a lock
+        date): the difference they correct is already corrected, it is never offered again."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT aml.product_id, aml.account_id, SUM(aml.balance), MAX(aml.move_id)
+                  FROM account_move_line aml
+                  JOIN account_move entry ON entry.id = aml.move_id
+                  JOIN running_inventory_reconciliation adjusted
+                    ON adjusted.id = entry.stock_reconciliation_id
+                 WHERE aml.company_id = %(company)s AND aml.account_id = ANY(%(accounts)s)
+                   AND aml.parent_state = 'posted' AND aml.stock_valuation_kind = 'reconciliation'
+                   AND aml.product_id = ANY(%(products)s)
+                   AND aml.date > %(day)s AND adjusted.date <= %(day)s
+                 GROUP BY aml.product_id, aml.account_id
+                """,
+                day=reconciliation.date,
+                company=reconciliation.company_id.id,
+                accounts=list(settings["accounts"]),
+                products=product_ids,
+            )
+        )
+        return {
+            (product_id, account_id): (amount, ids) for product_id, account_id, amount, ids in rows
+        }
 
     @api.model
     def _split_current_cost(self, currency, lines, products):

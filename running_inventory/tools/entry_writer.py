@@ -67,6 +67,14 @@ REVIEWED_FIELDS = {
     "purchase_stock",
     "sale_stock",
     "running_inventory",
+    # wip_production_ids: a many2many (no column), set on manufacturing WIP entries only.
+    "mrp_account",
+    # landed_costs_ids: a one2many (no column); is_landed_costs_line: a plain boolean that only
+    # vendor bill lines set (NULL otherwise, through the ORM too).
+    "stock_landed_costs",
+    # pos_order_ids, pos_payment_ids, pos_session_ids, pos_refunded_invoice_ids: relations (no
+    # column); reversed_pos_order_id: set on the entries of POS refunds only.
+    "point_of_sale",
 }
 
 
