@@ -74,3 +74,47 @@ def test_rules_that_are_not_demand_driven_are_refused(admin_client):
         "stock.warehouse.orderpoint", "read", [plain], ["product_min_qty", "demand_state"]
     )
     assert (rule["product_min_qty"], rule["demand_state"]) == (2, "pending")
+
+
+@pytest.mark.parametrize(
+    ("field_name", "value"),
+    [
+        ("demand_history_days", 1_000_000),
+        ("demand_service_level", float("nan")),
+        ("demand_lead_days_manual", float("inf")),
+        ("demand_lead_days_stddev", float("-inf")),
+        ("demand_lead_days_manual", 1e300),
+    ],
+)
+def test_absurd_parameters_give_a_clean_error(admin_client, field_name, value):
+    """Over JSON-RPC (NaN and Infinity as JSON's NaN/Infinity literals): a ValidationError with
+    its message, not a server error, and nothing written."""
+    product = admin_client.execute(
+        "product.product", "create", {"name": f"Bounds {field_name}", "is_storable": True}
+    )
+    rule = admin_client.execute(
+        "stock.warehouse.orderpoint", "create", {"product_id": product, "demand_driven": True}
+    )
+    with pytest.raises(RpcError) as error:
+        admin_client.execute("stock.warehouse.orderpoint", "write", [rule], {field_name: value})
+    assert error.value.name == "odoo.exceptions.ValidationError"
+    assert "number" in error.value.message
+    with pytest.raises(RpcError) as error:
+        admin_client.execute(
+            "stock.warehouse.orderpoint",
+            "create",
+            {"product_id": product, "demand_driven": True, field_name: value},
+        )
+    assert error.value.name == "odoo.exceptions.ValidationError"
+    [stored] = admin_client.execute(
+        "stock.warehouse.orderpoint",
+        "search_read",
+        [("product_id", "=", product)],
+        fields=["demand_history_days", "demand_service_level", "demand_lead_days_manual"],
+    )
+    assert (stored["id"], stored["demand_history_days"], stored["demand_service_level"]) == (
+        rule,
+        90,
+        95.0,
+    )
+    assert stored["demand_lead_days_manual"] == 0.0

@@ -72,8 +72,39 @@ class ProductCategory(models.Model):
                     [("categ_id", "child_of", switching.ids)]
                 )
                 self.env.company._check_perpetual_without_stock(products)
+        revalued = self._get_perpetual_products_revalued_by(vals)
+        former_accounts = (
+            revalued.product_tmpl_id._read_perpetual_stock_accounts()
+            if "property_stock_valuation_account_id" in vals
+            else {}
+        )
         result = super().write(vals)
         if sets_account_or_journal(self, vals):
             # `_get_perpetual_account_ids` caches what these fields are.
             self.env.registry.clear_cache()
+        posting = self.env["running.inventory.posting"]
+        if former_accounts:
+            posting._post_stock_account_changes(former_accounts)
+        elif "property_cost_method" in vals and revalued:
+            # Odoo re-values the products with the new method (`_update_standard_price`).
+            posting._post_cost_changes(revalued)
         return result
+
+    def _get_perpetual_products_revalued_by(self, vals):
+        """The products whose stock a change of these categories moves to another account or
+        values otherwise."""
+        changed = self.browse()
+        if "property_stock_valuation_account_id" in vals:
+            changed |= self.filtered(
+                lambda c: (
+                    c.property_stock_valuation_account_id.id
+                    != vals["property_stock_valuation_account_id"]
+                )
+            )
+        if "property_cost_method" in vals:
+            changed |= self.filtered(
+                lambda c: c.property_cost_method != vals["property_cost_method"]
+            )
+        if not changed:
+            return self.env["product.product"]
+        return self.env["product.product"].search([("categ_id", "in", changed.ids)])

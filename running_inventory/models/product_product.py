@@ -16,14 +16,16 @@ class StockPosition:
     :param quantities: quantity on hand per (product, stock valuation account)
     :param replayed: the products whose value Odoo must replay (see `_read_perpetual_position`)
     :param posted: balance posted so far per (product id, stock account id)
+    :param consigned: the FIFO products of which the company also holds goods owned by others
     """
 
-    __slots__ = ("_on_hand", "posted", "quantities", "replayed")
+    __slots__ = ("_on_hand", "consigned", "posted", "quantities", "replayed")
 
-    def __init__(self, quantities, replayed, posted):
+    def __init__(self, quantities, replayed, posted, consigned=None):
         self.quantities = quantities
         self.replayed = replayed
         self.posted = posted
+        self.consigned = consigned if consigned is not None else replayed.browse()
         self._on_hand = defaultdict(float)
         for (product, _account), quantity in quantities.items():
             self._on_hand[product.id] += quantity
@@ -42,8 +44,9 @@ class ProductProduct(models.Model):
 
         - Quantity on hand per (product, stock valuation account) in the current company, as
           Odoo's valuation counts it (`_with_valuation_context`): valued internal and transit
-          locations, and for non-FIFO products the company's own stock only, not consigned
-          quants.
+          locations, the company's own stock only. Goods owned by others (consignment) are
+          never the company's assets, whatever the cost method (Odoo's FIFO value counts
+          them: the reconciliation names that difference).
         - The balance posted so far per (product id, stock account id), by the perpetual
           valuation only: a manual entry on a stock account stays a difference for the
           reconciliation to explain, it is never absorbed by a movement. An index-only scan
@@ -140,7 +143,7 @@ class ProductProduct(models.Model):
         company_partner = self.env.company.partner_id.id
         products = {product.id: product for product in self}
         locations = self.env["stock.location"].browse({row[2] for row in rows if row[0] == "quant"})
-        quantities, replayed, posted = defaultdict(float), set(), {}
+        quantities, replayed, posted, consigned = defaultdict(float), set(), {}, set()
         for kind, product_id, location_id, owner_id, amount, replay_product in rows:
             if kind == "posted":
                 posted[product_id, location_id] = amount  # location_id holds the account here
@@ -148,13 +151,16 @@ class ProductProduct(models.Model):
             product = products[product_id]
             if replay_product:
                 replayed.add(product_id)
-            consigned = owner_id and owner_id != company_partner
-            if consigned and product.cost_method != "fifo":
+            if owner_id and owner_id != company_partner:
+                if product.cost_method == "fifo" and amount:
+                    consigned.add(product_id)
                 continue
             product_accounts = product._get_perpetual_accounts_cached(accounts_cache)
             account = locations.browse(location_id)._get_perpetual_stock_account(product_accounts)
             quantities[product, account] += amount
-        return StockPosition(quantities, self.browse(replayed), posted)
+        return StockPosition(
+            quantities, self.browse(replayed), posted, consigned=self.browse(consigned)
+        )
 
     def _get_perpetual_stock_values(self, position):
         """Odoo's own stock value per (product id, account id), in cents, for the position.
@@ -165,6 +171,9 @@ class ProductProduct(models.Model):
         gives its `total_value` without replaying the product's history. Lot-valued products
         ask Odoo (`total_value`), since their value is the sum of their lots', and so do
         the position's replayed products (AVCO deliveries that Odoo replays in another order).
+        A FIFO product also holding consigned goods is valued on the company's own goods only:
+        Odoo's FIFO stack sized on the quantity it owns (the `owners` context that
+        `_with_valuation_context` applies to the other cost methods).
         """
         currency = self.env.company.currency_id
         quantities_by_product = defaultdict(dict)
@@ -174,7 +183,11 @@ class ProductProduct(models.Model):
         for product in self:
             by_account = quantities_by_product.get(product) or {}
             total_quantity = sum(by_account.values())
-            if product.lot_valuated or product in position.replayed:
+            if product in position.consigned:
+                total_value = product.with_context(
+                    owners=[False, self.env.company.partner_id.id]
+                ).total_value
+            elif product.lot_valuated or product in position.replayed:
                 total_value = product.total_value
             else:
                 total_value = currency.round(product.standard_price * total_quantity)

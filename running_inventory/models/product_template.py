@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -22,6 +24,49 @@ class ProductTemplate(models.Model):
                 ("company_id.inventory_valuation", "=", PERPETUAL),
             ]
         return super()._search_valuation(operator, value)
+
+    def write(self, vals):
+        if "categ_id" not in vals:
+            return super().write(vals)
+        former_accounts = self._read_perpetual_stock_accounts()
+        former_cost_methods = {template: template.cost_method for template in self}
+        result = super().write(vals)
+        # Odoo re-values a product on a change of its category's cost method, not on a move
+        # to a category of another method; its value must be the new method's before posting.
+        self.filtered(
+            lambda t: t.valuation == PERPETUAL and t.cost_method != former_cost_methods[t]
+        ).product_variant_ids._update_standard_price()
+        self.env["running.inventory.posting"]._post_stock_account_changes(former_accounts)
+        return result
+
+    def _read_perpetual_stock_accounts(self):
+        """{company: {variant: stock valuation account}} in each company holding stock of
+        these products: the account valuing each variant there (empty where the product is not
+        in the perpetual valuation). Read before a change of category, to post the move from
+        one account to the other after it. From the templates' category: a variant's
+        `categ_id` already shows the category being written."""
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id.product_tmpl_id", "in", self.ids),
+                    ("location_id.usage", "in", ("internal", "transit")),
+                    ("company_id", "!=", False),
+                ],
+                ["company_id", "product_id"],
+            )
+        )
+        Category = self.env["product.category"]
+        accounts = defaultdict(dict)
+        for company, product in groups:
+            template = product.product_tmpl_id.with_company(company)
+            stock_account = template.env["account.account"]
+            if template.is_storable and template.valuation == PERPETUAL:
+                account_ids = Category._get_perpetual_account_ids(template.categ_id.id, company.id)
+                stock_account = stock_account.browse(account_ids.get("stock_valuation"))
+            accounts[company][product] = stock_account
+        return accounts
 
     def _get_product_accounts(self):
         accounts = super()._get_product_accounts()

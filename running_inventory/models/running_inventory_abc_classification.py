@@ -26,7 +26,12 @@ class RunningInventoryAbcClassification(models.Model):
     product_id = fields.Many2one("product.product", required=True, index=True, ondelete="cascade")
     abc_class = fields.Selection(ABC_CLASSES, string="Class", required=True, index=True)
     rank = fields.Integer(required=True)
-    consumption_value = fields.Monetary()
+    consumption_value = fields.Monetary(
+        string="Issued Value",
+        help="Value of what left the warehouse over the plan's window (to customers, production "
+        "or other warehouses; not netted of returns), at the product's cost. Not the demand "
+        "quantity of demand-driven reorder rules: see tools/demand_history.py.",
+    )
     value_percent = fields.Float(string="Share of Value (%)", aggregator="sum")
     cumulative_percent = fields.Float(string="Cumulative Share (%)", aggregator="max")
     date = fields.Datetime(string="Classified On", required=True)

@@ -4,12 +4,15 @@ from contextvars import ContextVar
 
 from odoo import api, fields, models
 
-from ..tools.valuation_line import REVALUATION, ValuationEntry, ValuationLine
+from ..tools.valuation_line import OPENING, REVALUATION, ValuationEntry, ValuationLine
 
 # Set while the posting service writes its own markers (the entries' journal items, the moves'
 # posting state): their write guards let it through. A context key would not do, since any RPC
 # caller chooses the context it sends.
 _WRITING_MARKERS = ContextVar("running_inventory_writing_markers", default=False)
+# Set while Odoo validates movements (`stock.move._action_done`), which posts them once Odoo has
+# valued them; outside it, a move line added to a done move posts that move as it stands.
+_VALIDATING = ContextVar("running_inventory_validating", default=False)
 
 
 class PostingRun:
@@ -92,6 +95,27 @@ class RunningInventoryPosting(models.AbstractModel):
             service._post_dated_lines(lines, run)
 
     @api.model
+    def _post_stock_account_changes(self, former_accounts):
+        """After products changed category, or their category its stock valuation account:
+        what the books hold of each product moves from the account that valued it to the one
+        that values it now, at once (a product that enters the perpetual valuation gets its
+        opening entry), and any change of Odoo's value (another cost method) follows.
+
+        :param former_accounts: {company: {product.product: account.account}}, the stock
+            valuation account each product was valued on in that company before the change
+            (empty for a product that was not in the perpetual valuation)
+        """
+        for company, accounts_by_product in former_accounts.items():
+            service = self.with_company(company).sudo()
+            products = service.env["product.product"].concat(*accounts_by_product)
+            products = products.with_env(service.env).filtered(lambda p: p._is_perpetual())
+            if products:
+                former = {
+                    product.id: account.id for product, account in accounts_by_product.items()
+                }
+                service._post_company_stock_account_changes(products, former)
+
+    @api.model
     def _post_interim_clearing(self, order_lines, origin=None):
         """Clear the interim account of the order lines (purchase, sale) that are received or
         delivered and invoiced in full: what is left there is a price difference or cost of
@@ -104,7 +128,7 @@ class RunningInventoryPosting(models.AbstractModel):
     @api.model
     def _post_lines(self, lines, journal, date, ref):
         """Post lines prepared elsewhere (an opening entry) in one entry, as they are."""
-        lines = [line for line in lines if line.amount or line.quantity]
+        lines = [line for line in lines if line.amount]
         if not lines:
             return self.env["account.move"]
         entry = ValuationEntry(journal=journal, date=date, ref=ref, lines=tuple(lines))
@@ -125,6 +149,31 @@ class RunningInventoryPosting(models.AbstractModel):
     @api.model
     def _may_write_markers(self):
         return self.env.su or _WRITING_MARKERS.get()
+
+    @api.model
+    @contextmanager
+    def _validating_movements(self):
+        """Odoo is validating movements in this block: they are posted when it is done."""
+        token = _VALIDATING.set(True)
+        try:
+            yield
+        finally:
+            _VALIDATING.reset(token)
+
+    @api.model
+    def _post_movements_done_outside_validation(self, moves):
+        """Post the done and unposted `moves` that did not go through a validation (a move
+        created as done, lines added to a done move by an import or another module)."""
+        if _VALIDATING.get():
+            return
+        todo = moves.filtered(lambda m: m.state == "done" and not m.valuation_posting)
+        # Odoo values a movement in `_action_done` (stock_account); one done without it has no
+        # value yet: it gets the value that validation would have given it.
+        for _service, company_moves in self._split_by_company(todo):
+            company_moves.filtered(
+                lambda m: m.product_id._is_perpetual() and (m.is_in or m.is_out) and not m.value
+            )._set_value()
+        self._post_movements(todo)
 
     # ------------------------------------------------------------------
     # The sequence, per company
@@ -170,6 +219,14 @@ class RunningInventoryPosting(models.AbstractModel):
         )
         if revalued and account_moves:
             self._stamp_moves(revalued, account_moves[0])
+
+    def _post_company_stock_account_changes(self, products, former):
+        run = PostingRun()
+        entering = products.filtered(lambda p: not former[p.id])
+        lines = self._prepare_reclassification_lines(products - entering, former, run)
+        lines = self._true_up_to_stock_value(lines, products - entering, run)
+        lines += self._prepare_opening_lines(entering, run)
+        self._post_dated_lines(lines, run, ref=self.env._("Change of product category"))
 
     def _post_company_interim_clearing(self, order_lines, origin):
         run = PostingRun()
@@ -343,6 +400,94 @@ class RunningInventoryPosting(models.AbstractModel):
             ValuationLine(account_id=counterpart.id, amount=-amount, **common),
         ]
 
+    def _prepare_reclassification_lines(self, products, former, run):
+        """What the perpetual valuation posted for each product on its former stock account,
+        moved to the one that values it now: the balance and the quantity."""
+        moved = {
+            product: former[product.id]
+            for product in products
+            if former[product.id] != run.accounts(product)["stock_valuation"].id
+        }
+        lines = []
+        for product, account, balance, quantity in self._read_posted_on_accounts(moved):
+            label = self.env._(
+                "%(product)s: reclassified from %(account)s",
+                product=product.display_name,
+                account=account.display_name,
+            )
+            common = {"label": label, "kind": REVALUATION, "product_id": product.id}
+            common["uom_id"] = product.uom_id.id
+            new_account = run.accounts(product)["stock_valuation"]
+            lines += [
+                # Off the stock accounts the true-up compares: the product has left it.
+                ValuationLine(account_id=account.id, amount=-balance, quantity=-quantity, **common),
+                ValuationLine(
+                    account_id=new_account.id,
+                    amount=balance,
+                    quantity=quantity,
+                    on_stock_account=True,
+                    **common,
+                ),
+            ]
+        return lines
+
+    def _read_posted_on_accounts(self, account_by_product):
+        """[(product, account, balance, quantity)] the perpetual valuation posted for each
+        product on its account ({product: account id})."""
+        if not account_by_product:
+            return []
+        groups = self.env["account.move.line"]._read_group(
+            [
+                ("product_id", "in", [product.id for product in account_by_product]),
+                ("account_id", "in", list(set(account_by_product.values()))),
+                ("company_id", "=", self.env.company.id),
+                ("stock_valuation_kind", "!=", False),
+                ("parent_state", "=", "posted"),
+            ],
+            ["product_id", "account_id"],
+            ["balance:sum", "quantity:sum"],
+        )
+        return [group for group in groups if group[1].id == account_by_product[group[0]]]
+
+    def _prepare_opening_lines(self, products, run):
+        """The opening entry of products that enter the perpetual valuation with stock on
+        hand: Odoo's value of it on their stock accounts, against stock variation."""
+        if not products:
+            return []
+        position = products._read_perpetual_position(run.accounts_cache)
+        targets = products._get_perpetual_stock_values(position)
+        currency = self.env.company.currency_id
+        lines = []
+        for (product, account), quantity in sorted(
+            position.quantities.items(), key=lambda item: (item[0][0].id, item[0][1].id)
+        ):
+            amount = currency.round(
+                targets.get((product.id, account.id), 0.0)
+                - position.posted.get((product.id, account.id), 0.0)
+            )
+            if currency.is_zero(amount) and not quantity:
+                continue
+            variation = product._require_perpetual_account(run.accounts(product), "stock_variation")
+            common = {
+                "label": self.env._(
+                    "%(product)s: opening stock value", product=product.display_name
+                ),
+                "kind": OPENING,
+                "product_id": product.id,
+                "uom_id": product.uom_id.id,
+            }
+            lines += [
+                ValuationLine(
+                    account_id=account.id,
+                    amount=amount,
+                    quantity=quantity,
+                    on_stock_account=True,
+                    **common,
+                ),
+                ValuationLine(account_id=variation.id, amount=-amount, **common),
+            ]
+        return lines
+
     # ------------------------------------------------------------------
     # Interim accounts
     # ------------------------------------------------------------------
@@ -414,10 +559,10 @@ class RunningInventoryPosting(models.AbstractModel):
             )
         return entries
 
-    def _post_dated_lines(self, lines, run, origin=None, date=None):
+    def _post_dated_lines(self, lines, run, origin=None, date=None, ref=None):
         """Post lines that are not tied to a movement's date (value changes, clearings): in
         each product's stock journal, dated `date` (default today) or the first open date after
-        it, referring to `origin`."""
+        it, referring to `origin` (or `ref`)."""
         lines = [line for line in lines if line.amount]
         if not lines:
             return self.env["account.move"]
@@ -430,7 +575,7 @@ class RunningInventoryPosting(models.AbstractModel):
             ValuationEntry(
                 journal=journal,
                 date=journal.company_id._get_perpetual_accounting_date(date, journal),
-                ref=origin.display_name if origin else None,
+                ref=origin.display_name if origin else ref,
                 lines=tuple(journal_lines),
                 origin_move_id=origin.id if origin and origin._name == "account.move" else None,
             )

@@ -14,6 +14,7 @@ CAUSES = [
     ("manual_entry", "Journal item outside the valuation"),
     ("cut_off", "Entry dated across the date"),
     ("current_cost", "Odoo's value at today's cost"),
+    ("consigned", "Goods owned by others in Odoo's value"),
     ("value_not_posted", "Value change not posted"),
     ("rounding", "Rounding"),
 ]

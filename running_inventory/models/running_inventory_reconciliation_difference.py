@@ -23,6 +23,8 @@ class RunningInventoryReconciliationDifference(models.Model):
     - Odoo's value at today's cost: at a past date, Odoo values movements taken at the product's
       cost (count gains, receipts without order) and returns at today's figures, not the ones
       of their day, which the books hold.
+    - Goods owned by others in Odoo's value: Odoo's FIFO value counts the consigned goods the
+      company holds (``owner_id``); they are not its assets and the books never hold them.
     - Value change not posted: what remains beyond rounding: Odoo's value changed and no entry
       followed (a cost or a value changed outside Odoo's screens, a bill dated before the date
       but posted after it).
@@ -126,6 +128,7 @@ class RunningInventoryReconciliationDifference(models.Model):
             "unposted": self._read_unposted_moves(reconciliation, moment, product_ids, settings),
             "cut_off": self._read_cut_off(reconciliation, moment, product_ids, settings),
             "current_cost": self._split_current_cost(currency, lines, products),
+            "consigned": self._split_consigned_value(currency, lines, products),
         }
         causes = []
         for key, line in sorted(differing.items(), key=lambda item: sort_key(item[0])):
@@ -162,6 +165,7 @@ class RunningInventoryReconciliationDifference(models.Model):
             ),
             self._cause(key, "cut_off", cut_off_amount, move_ids=cut_off_moves),
             self._cause(key, "current_cost", current_cost_amount, move_ids=current_cost_moves),
+            self._cause(key, "consigned", context["consigned"].get(key, 0.0)),
         ]
         parts = [part for part in parts if not currency.is_zero(part["amount"])]
         residual = currency.round(difference - sum(part["amount"] for part in parts))
@@ -296,19 +300,38 @@ class RunningInventoryReconciliationDifference(models.Model):
     def _split_current_cost(self, currency, lines, products):
         """{(product id, account id): (amount, move ids)}: what Odoo's value at the date owes to
         today's figures, shared between the product's accounts like its value."""
+        shares = self._split_like_value(
+            currency,
+            lines,
+            {pid: stock.value - stock.value_recorded for pid, stock in products.items()},
+        )
+        return {key: (share, products[key[0]].revalued_move_ids) for key, share in shares.items()}
+
+    @api.model
+    def _split_consigned_value(self, currency, lines, products):
+        """{(product id, account id): amount}: what Odoo's value at the date counts of goods
+        owned by others, shared between the product's accounts like its value."""
+        return self._split_like_value(
+            currency, lines, {pid: stock.consigned_value for pid, stock in products.items()}
+        )
+
+    @api.model
+    def _split_like_value(self, currency, lines, amounts):
+        """{(product id, account id): share} of each product's amount ({product id: amount}),
+        shared between its accounts by the quantity each holds, as its value is."""
         quantities = defaultdict(dict)
         for (product_id, account_id), line in lines.items():
-            if product_id in products:
+            if product_id in amounts:
                 quantities[product_id][account_id] = line["quantity"]
         result = {}
-        for product_id, stock in products.items():
-            amount = currency.round(stock.value - stock.value_recorded)
+        for product_id, amount in amounts.items():
+            amount = currency.round(amount)
             if currency.is_zero(amount) or not quantities[product_id]:
                 continue
             for account_id, share in split_by_quantity(
                 amount, quantities[product_id], currency.round
             ).items():
-                result[product_id, account_id] = (share, stock.revalued_move_ids)
+                result[product_id, account_id] = share
         return result
 
     @api.model

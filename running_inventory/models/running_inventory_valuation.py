@@ -31,6 +31,10 @@ class ProductStock:
     # those moves, say how much of `value` that is.
     value_recorded: float = 0.0
     revalued_move_ids: list = field(default_factory=list)
+    # Odoo's FIFO value counts goods owned by others (consignment) that the company holds;
+    # the books never do: how much of `value` they are.
+    consigned_quantity: float = 0.0
+    consigned_value: float = 0.0
 
 
 class RunningInventoryValuation(models.AbstractModel):
@@ -98,6 +102,7 @@ class RunningInventoryValuation(models.AbstractModel):
         for stock in stocks.values():
             stock.value = currency.round(stock.value)
             stock.value_recorded = currency.round(stock.value_recorded)
+            stock.consigned_value = currency.round(stock.consigned_value)
         return stocks
 
     @api.model
@@ -105,6 +110,10 @@ class RunningInventoryValuation(models.AbstractModel):
         """Odoo's value, and the same replay with the moves it re-values at today's figures
         taken as recorded."""
         stock.value = stock.value_recorded = self._value_product_at(info, stock, moves, at)
+        if stock.consigned_quantity and not info["uom"].is_zero(stock.consigned_quantity):
+            owned = ProductStock(stock.product_id, stock.cost_method)
+            owned.quantity = stock.quantity - stock.consigned_quantity
+            stock.consigned_value = stock.value - self._value_product_at(info, owned, moves, at)
         revalued = [
             move for move in moves if move.today_figures and move.value != move.stored_value
         ]
@@ -228,6 +237,9 @@ class RunningInventoryValuation(models.AbstractModel):
         for product_id, own, quantity in quants:
             if own or infos[product_id]["cost_method"] == "fifo":
                 quantities[product_id] += quantity
+            if not own and infos[product_id]["cost_method"] == "fifo":
+                stocks[product_id].consigned_quantity += quantity
+        self._read_consigned_moved_after(company, at, stocks, locations)
         if at and at < fields.Datetime.now():
             for product_id, uom_id, incoming, quantity in self._read_moves_after(
                 at, product_ids, locations
@@ -237,6 +249,38 @@ class RunningInventoryValuation(models.AbstractModel):
                 quantities[product_id] += -quantity if incoming else quantity
         for product_id, stock in stocks.items():
             stock.quantity = infos[product_id]["uom"].round(quantities[product_id])
+
+    @api.model
+    def _read_consigned_moved_after(self, company, at, stocks, locations):
+        """The consigned quantity of FIFO products at `at`: today's less what moved after."""
+        if not (at and at < fields.Datetime.now()):
+            return
+        fifo = [stock.product_id for stock in stocks.values() if stock.cost_method == "fifo"]
+        if not fifo:
+            return
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.product_id,
+                       SUM(CASE WHEN line.location_dest_id = ANY(%(locations)s)
+                                THEN -line.quantity_product_uom ELSE line.quantity_product_uom
+                           END)
+                  FROM stock_move_line line
+                  JOIN stock_move move ON move.id = line.move_id
+                 WHERE move.state = 'done' AND move.date > %(at)s
+                   AND line.product_id = ANY(%(products)s) AND NOT %(owned)s
+                   AND (line.location_id = ANY(%(locations)s))
+                       != (line.location_dest_id = ANY(%(locations)s))
+                 GROUP BY 1
+                """,
+                locations=locations,
+                at=at,
+                products=fifo,
+                owned=owned_by_company_sql(SQL("line.owner_id"), company.partner_id.id),
+            )
+        )
+        for product_id, quantity in rows:
+            stocks[product_id].consigned_quantity += quantity
 
     @api.model
     def _read_moves_after(self, at, product_ids, locations):

@@ -57,10 +57,12 @@ class StockMove(models.Model):
             )
 
     def _action_done(self, cancel_backorder=False):
-        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        posting = self.env["running.inventory.posting"]
+        with posting._validating_movements():
+            moves = super()._action_done(cancel_backorder=cancel_backorder)
         # Posted once Odoo has finished valuing the moves: for FIFO, Odoo updates the cost of
         # what remains after stock_account's own posting hook (`_create_account_move`).
-        self.env["running.inventory.posting"]._post_movements(moves)
+        posting._post_movements(moves)
         return moves
 
     # ------------------------------------------------------------------

@@ -10,7 +10,9 @@ class StockMoveLine(models.Model):
     def _update_stock_move_value(self, old_qty_by_ml=None):
         # stock_account's hook after a move line is created or a valuation field written.
         result = super()._update_stock_move_value(old_qty_by_ml)
-        self.env["running.inventory.posting"]._post_value_changes(self.move_id)
+        posting = self.env["running.inventory.posting"]
+        posting._post_value_changes(self.move_id)
+        posting._post_movements_done_outside_validation(self.move_id)
         return result
 
     def unlink(self):

@@ -20,3 +20,4 @@ from . import test_ledger
 from . import test_stock_at_date
 from . import test_reconciliation_causes
 from . import test_reconciliation
+from . import test_demand_bounds

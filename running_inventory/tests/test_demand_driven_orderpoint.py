@@ -213,10 +213,11 @@ class TestDemandDrivenOrderpoint(DemandDrivenCase):
         rule.action_recompute_demand()
         self.assertDemand(rule, "computed", minimum=30.0, maximum=100.0)
 
-    def test_stock_rules_resolved_once_per_group_are_odoos(self):
-        """The rules put in the cache of rule_ids per group are those Odoo computes per rule:
-        bought with or without vendor, through the warehouse's buy route (which Odoo keeps
-        only for products with a vendor), a two-step reception, an explicit route."""
+    def test_stock_rules_computed_in_batch_are_odoos(self):
+        """The stock rules the recomputation reads (``rule_ids``, computed by Odoo once for
+        the whole batch) are those Odoo computes rule by rule: bought with or without vendor,
+        through the warehouse's buy route (which Odoo keeps only for products with a vendor),
+        a two-step reception, an explicit route."""
         self.warehouse_2.reception_steps = "two_steps"
         with_vendor = self._create_product("With vendor", delay=5)
         other_vendor = self._create_product("Other vendor", delay=9)
@@ -231,13 +232,14 @@ class TestDemandDrivenOrderpoint(DemandDrivenCase):
             self._create_rule(self._create_product("Explicit route"), route_id=self.buy_route.id),
         )
         rules.invalidate_recordset(["rule_ids"])
-        rules._prefill_demand_rule_ids()
-        prefilled = {rule: rule.rule_ids for rule in rules}
-        rules.invalidate_recordset(["rule_ids"])
+        rules._recompute_demand_driven()
+        in_batch = {rule: rule.rule_ids for rule in rules}
         for rule in rules:
-            self.assertEqual(rule.rule_ids, prefilled[rule], rule.product_id.name)
-        self.assertEqual(prefilled[rules[0]].mapped("action"), ["buy"])
-        self.assertNotIn("buy", prefilled[rules[4]].mapped("action"))
+            rule.invalidate_recordset(["rule_ids"])
+            alone = self.env["stock.warehouse.orderpoint"].browse(rule.id)
+            self.assertEqual(alone.rule_ids, in_batch[rule], rule.product_id.name)
+        self.assertEqual(in_batch[rules[0]].mapped("action"), ["buy"])
+        self.assertNotIn("buy", in_batch[rules[4]].mapped("action"))
 
     def test_units_and_packaging_rounding(self):
         """Deliveries in dozens of a product kept in units; bought by packs of 6.

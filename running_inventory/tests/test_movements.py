@@ -502,6 +502,38 @@ class TestPerpetualMovements(PerpetualValuationCommon):
         self.assertEqual(self.product.total_value, 80)
         self.assertBooksHold(self.product, order.order_line)
 
+    def test_move_created_done_posts(self):
+        """A movement that never goes through a validation (created as done by an import or
+        another module, its lines added after) posts like any other."""
+        self._stock_up(10, 10.0)
+        with self._moment():
+            move = self.env["stock.move"].create(
+                {
+                    "product_id": self.product.id,
+                    "location_id": self.stock_location.id,
+                    "location_dest_id": self.scrap_location.id,
+                    "product_uom": self.uom.id,
+                    "product_uom_qty": 3,
+                    "state": "done",
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "location_id": self.stock_location.id,
+                                "location_dest_id": self.scrap_location.id,
+                                "quantity": 3,
+                                "picked": True,
+                            }
+                        )
+                    ],
+                }
+            )
+        self.assertEqual(self.product.qty_available, 7)
+        self.assertMovementEntry(
+            move, [(self.account_gain_loss, 30, 0, 3), (self.stock, 0, 30, -3)], self.product
+        )
+        self.assertBooksHold(self.product)
+
 
 @tagged("post_install", "-at_install")
 class TestPerpetualMultiCompany(PerpetualValuationCommon):
@@ -558,3 +590,51 @@ class TestPerpetualMultiCompany(PerpetualValuationCommon):
             self.env["account.move"].with_user(user).search([("id", "in", (entry | own_entry).ids)])
         )
         self.assertEqual(visible, own_entry)
+
+    def test_goods_between_companies_through_transit(self):
+        """Each company posts its own side of goods sent through Odoo's inter-company transit:
+        the sender a delivery, the receiver a receipt."""
+        other = self.other_company
+        transit = self.env.ref("stock.stock_location_inter_company")
+        product = self._create_product("average", company_id=False)
+        product.categ_id.with_company(other).property_cost_method = "average"
+        self._make_in_move(product, 5, unit_cost=10.0)
+        sent = self._make_out_move(product, 2, location_dest_id=transit.id)
+        self.assertMovementEntry(
+            sent,
+            [(self.account_gdni, 20, 0, 2), (self.company.account_stock_valuation_id, 0, 20, -2)],
+        )
+        other_env = self.env(context=dict(self.env.context, allowed_company_ids=other.ids))
+        other_stock = (
+            other_env["stock.warehouse"]
+            .search([("company_id", "=", other.id)], limit=1)
+            .lot_stock_id
+        )
+        received = other_env["stock.move"].create(
+            {
+                "product_id": product.id,
+                "product_uom_qty": 2,
+                "location_id": transit.id,
+                "location_dest_id": other_stock.id,
+                "price_unit": 10.0,
+                "value_manual": 20.0,
+            }
+        )
+        received._action_confirm()
+        received._action_assign()
+        received.quantity = 2
+        received.picked = True
+        with self._moment():
+            received._action_done()
+        entry = received.account_move_id
+        self.assertEqual(entry.company_id, other)
+        self.assertEqual(
+            sorted((line.account_id.id, line.balance, line.quantity) for line in entry.line_ids),
+            sorted(
+                [
+                    (other.account_stock_valuation_id.id, 20.0, 2.0),
+                    (other.account_stock_grni_id.id, -20.0, -2.0),
+                ]
+            ),
+        )
+        self.assertBooksHold(product)

@@ -1,0 +1,48 @@
+# Copyright 2026 running_inventory contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Demo data only: the done deliveries the demand-driven demo rules are computed from."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tools import float_round
+
+
+def create_demand_demo_history(env, location, product, quantities):
+    """Done deliveries of ``product`` from ``location`` to customers, ``quantities[i]`` on the
+    day ``i + 1`` days ago (nothing on days with 0). Odoo dates a move when it is done; the
+    history is back-dated afterwards, one write per day.
+
+    :return: the ids of the moves
+    """
+    product = env["product.product"].browse(product)
+    location = env["stock.location"].browse(location)
+    customer = env.ref("stock.stock_location_customers")
+    today = fields.Datetime.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    vals_list, dates = [], []
+    for days_ago, quantity in enumerate(quantities, start=1):
+        if float_round(quantity, precision_digits=6) <= 0:
+            continue
+        dates.append(today - timedelta(days=days_ago))
+        vals_list.append(
+            {
+                "product_id": product.id,
+                "product_uom_qty": quantity,
+                "location_id": location.id,
+                "location_dest_id": customer.id,
+                "origin": "Demand history (demo)",
+            }
+        )
+    moves = env["stock.move"].create(vals_list)
+    moves._action_confirm()
+    for move in moves:
+        move.quantity = move.product_uom_qty
+    moves.picked = True
+    moves._action_done()
+    moves_by_date = defaultdict(lambda: env["stock.move"])
+    for move, date in zip(moves, dates, strict=True):
+        moves_by_date[date] |= move
+    for date, dated_moves in moves_by_date.items():
+        dated_moves.write({"date": date})
+    return moves.ids
