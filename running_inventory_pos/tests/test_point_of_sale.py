@@ -70,7 +70,7 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
                     }
                 )
             ],
-            "uuid": f"00000-000-{quantity:04d}{int(invoiced)}",
+            "uuid": f"00000-000-{abs(quantity):04d}{int(invoiced)}{int(quantity < 0)}",
             "user_id": self.env.uid,
             "to_invoice": invoiced,
         }
@@ -85,6 +85,16 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
             session.close_session_from_ui()
         self.assertEqual(session.state, "closed")
 
+    def _assert_closing_cost(self, session, cost):
+        """Close `session`: its entry debits COGS and credits GDNI with `cost` (the session's
+        own lines, Odoo's quantity 1), nothing on stock; GDNI is cleared, the books hold."""
+        self._close(session)
+        accounts = self.account_gdni | self.account_cogs | self.stock
+        lines = session.move_id.line_ids.filtered(lambda line: line.account_id in accounts)
+        self.assertLines(lines, [(self.account_cogs, cost, 0, 1), (self.account_gdni, 0, cost, 1)])
+        self.assertEqual(self._interim_balance(self.account_gdni), 0)
+        self.assertBooksHold(self.product)
+
     def test_session_closing_posts_cost_of_sales_against_gdni(self):
         """20 lamps at an average 13; 4 sold: the picking credits stock 52 against GDNI, the
         closing debits COGS 52 against GDNI, and nothing else on stock."""
@@ -94,14 +104,7 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
         self.assertMovementEntry(
             order.picking_ids.move_ids, [(self.account_gdni, 52, 0, 4), (self.stock, 0, 52, -4)]
         )
-        self._close(session)
-        lines = session.move_id.line_ids.filtered(
-            lambda line: line.account_id in (self.account_gdni, self.account_cogs, self.stock)
-        )
-        # The session's own lines (Odoo's quantity 1).
-        self.assertLines(lines, [(self.account_cogs, 52, 0, 1), (self.account_gdni, 0, 52, 1)])
-        self.assertEqual(self._interim_balance(self.account_gdni), 0)
-        self.assertBooksHold(self.product)
+        self._assert_closing_cost(session, 52)
 
     def test_invoiced_order_costs_its_picking(self):
         """FIFO: 4 of the 10 lamps at 10 delivered, 40; the invoice's COGS is what its picking
@@ -127,3 +130,15 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
         )
         self.assertEqual(self._interim_balance(self.account_gdni), 0)
         self.assertBooksHold(self.product)
+
+    def test_return_in_the_session_nets_the_cost_of_sales(self):
+        """4 lamps sold and 1 brought back in the session: the return's picking debits stock
+        13 against GDNI; the closing's COGS against GDNI is the net 39."""
+        self._stock()
+        session = self._open()
+        self._order(session, 4)
+        back = self._order(session, -1)
+        self.assertMovementEntry(
+            back.picking_ids.move_ids, [(self.stock, 13, 0, 1), (self.account_gdni, 0, 13, -1)]
+        )
+        self._assert_closing_cost(session, 39)
