@@ -1,5 +1,7 @@
 from odoo import models
 
+from odoo.addons.running_inventory.tools.valuation_line import MOVEMENT, REVALUATION
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"
@@ -31,32 +33,14 @@ class StockMove(models.Model):
         if not service or not lines:
             return lines
         wip = self._get_perpetual_subcontracting_wip(accounts)
-        receipt = self._get_perpetual_subcontracted_receipt()
         grni = self.product_id._require_perpetual_account(accounts, "grni")
         result = []
         for line in lines:
             if line.account_id == wip.id and not line.on_stock_account and line.quantity:
                 line = line.with_amount(line.amount + service)
             result.append(line)
-        partner = receipt.purchase_line_id.partner_id or receipt.picking_id.partner_id
-        result.append(
-            self._prepare_perpetual_line(
-                grni,
-                -service,
-                -sum(self._get_in_move_lines().mapped("quantity_product_uom")),
-                partner_id=partner.commercial_partner_id.id or None,
-                label=self.env._(
-                    "%(reference)s - %(product)s: subcontracting service",
-                    reference=receipt._get_perpetual_reference(),
-                    product=self.product_id.name,
-                ),
-                interim_link=(
-                    ("interim_purchase_line_id", receipt.purchase_line_id.id)
-                    if receipt.purchase_line_id
-                    else None
-                ),
-            )
-        )
+        quantity = sum(self._get_in_move_lines().mapped("quantity_product_uom"))
+        result.append(self._prepare_perpetual_service_line(grni, -service, -quantity))
         return result
 
     def _get_perpetual_subcontracting_wip(self, accounts):
@@ -66,16 +50,55 @@ class StockMove(models.Model):
             move_lines[:1].location_id, accounts, incoming=True
         )
 
+    def _prepare_perpetual_service_line(self, grni, amount, quantity=0.0, kind=MOVEMENT):
+        """The subcontractor's service on GRNI, tied to the receipt's purchase line."""
+        receipt = self._get_perpetual_subcontracted_receipt()
+        partner = receipt.purchase_line_id.partner_id or receipt.picking_id.partner_id
+        return self._prepare_perpetual_line(
+            grni,
+            amount,
+            quantity,
+            kind,
+            partner_id=partner.commercial_partner_id.id or None,
+            label=self.env._(
+                "%(reference)s - %(product)s: subcontracting service",
+                reference=receipt._get_perpetual_reference(),
+                product=self.product_id.name,
+            ),
+            interim_link=(
+                ("interim_purchase_line_id", receipt.purchase_line_id.id)
+                if receipt.purchase_line_id
+                else None
+            ),
+        )
+
     def _get_perpetual_value_change_lines(self, posted, accounts):
-        # What was posted on GRNI for the service is part of the counterpart of the move.
-        service = self.is_in and self._get_perpetual_subcontracting_service()
-        if service:
-            grni = self.product_id._require_perpetual_account(accounts, "grni")
-            wip = self._get_perpetual_subcontracting_wip(accounts)
-            on_grni = posted.get((self.id, grni.id), (0.0, 0.0))[0]
-            on_wip = posted.get((self.id, wip.id), (0.0, 0.0))
-            posted = dict(posted) | {(self.id, wip.id): (on_wip[0] + on_grni, on_wip[1])}
-        return super()._get_perpetual_value_change_lines(posted, accounts)
+        # A bill of the service re-values the finished move (Odoo takes the bill's price):
+        # the change is the vendor's, on GRNI, not the components' on WIP.
+        if not (self.is_in and self._get_perpetual_subcontracting_service()):
+            return super()._get_perpetual_value_change_lines(posted, accounts)
+        grni = self.product_id._require_perpetual_account(accounts, "grni")
+        wip = self._get_perpetual_subcontracting_wip(accounts)
+        currency = self.company_id.currency_id
+        change = currency.round(
+            self.value
+            + posted.get((self.id, wip.id), (0.0, 0.0))[0]
+            + posted.get((self.id, grni.id), (0.0, 0.0))[0]
+        )
+        if currency.is_zero(change):
+            return []
+        if self.product_id.cost_method == "standard":
+            target = self.product_id._require_perpetual_account(accounts, "price_difference")
+            first = self._prepare_perpetual_line(target, change, kind=REVALUATION)
+        else:
+            stock_location = self._get_in_move_lines()[:1].location_dest_id
+            first = self._prepare_perpetual_line(
+                stock_location._get_perpetual_stock_account(accounts),
+                change,
+                kind=REVALUATION,
+                on_stock_account=True,
+            )
+        return [first, self._prepare_perpetual_service_line(grni, -change, kind=REVALUATION)]
 
     def _get_perpetual_order_lines(self):
         # The subcontracted receipt's purchase line waits on the service credited above.

@@ -161,3 +161,26 @@ class TestPerpetualSubcontracting(PerpetualValuationCommon):
         )
         self._bill(po)
         self.assertBooksHold(self.component | self.finished, order.order_line | po.order_line)
+
+    def test_service_billed_at_another_price(self):
+        """Billed at 95 after a receipt valued with the purchase's 90: the bill's 5 left on
+        the settled purchase line's GRNI is cleared to price difference."""
+        order = self._stock_components()
+        po, _receipt, production = self._subcontract(1, 90.0)
+        self.assertMovementEntry(
+            production.move_finished_ids,
+            [(self.stock, 123, 0, 1), (self.wip, 0, 33, -1), (self.account_grni, 0, 90, -1)],
+        )
+        self._bill(po, price_unit=95.0)
+        # The bill re-values the table (Odoo: 128): the 5 more on GRNI, against stock.
+        revaluation = self.env["account.move.line"].search(
+            [
+                ("stock_move_id", "=", production.move_finished_ids.id),
+                ("stock_valuation_kind", "=", "revaluation"),
+            ]
+        )
+        self.assertLines(revaluation, [(self.stock, 5, 0, 0), (self.account_grni, 0, 5, 0)])
+        self.assertEqual(
+            self._interim_balance(self.account_grni, interim_purchase_line_id=po.order_line), 0
+        )
+        self.assertBooksHold(self.component | self.finished, order.order_line | po.order_line)
