@@ -9,5 +9,6 @@
     "website": "https://github.com/running-inventory/running_inventory",
     "license": "LGPL-3",
     "depends": ["running_inventory", "stock_dropshipping"],
+    "demo": ["demo/sale_order_dropship_demo.xml"],
     "auto_install": True,
 }

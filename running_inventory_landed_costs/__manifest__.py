@@ -9,5 +9,6 @@
     "website": "https://github.com/running-inventory/running_inventory",
     "license": "LGPL-3",
     "depends": ["running_inventory", "stock_landed_costs"],
+    "demo": ["demo/stock_landed_cost_demo.xml"],
     "auto_install": True,
 }

@@ -9,5 +9,6 @@
     "website": "https://github.com/running-inventory/running_inventory",
     "license": "LGPL-3",
     "depends": ["running_inventory", "mrp_account"],
+    "demo": ["demo/mrp_production_demo.xml"],
     "auto_install": True,
 }

@@ -184,3 +184,39 @@ class TestPerpetualManufacturing(PerpetualValuationCommon):
         self.assertFalse(production.valuation_variance_move_id)
         self.assertEqual(self._wip_balance(production), 0)
         self.assertBooksHold(self.component | self.finished_average | by_product, order.order_line)
+
+    def test_scrap_during_an_order(self):
+        """A component scrapped from an order in progress posts as a scrap (Dr scrap / Cr
+        stock), not on WIP; the order still clears WIP."""
+        order = self._stock_components()
+        bom = self._bom(self.finished_average)
+        form = Form(self.env["mrp.production"])
+        form.product_id = self.finished_average
+        form.bom_id = bom
+        form.product_qty = 1
+        production = form.save()
+        production.action_confirm()
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.component.id,
+                "scrap_qty": 1,
+                "production_id": production.id,
+                "location_id": production.location_src_id.id,
+                "company_id": self.company.id,
+            }
+        )
+        with self._moment():
+            scrap.action_validate()
+        self.assertMovementEntry(
+            scrap.move_ids,
+            [(self.account_gain_loss, 11, 0, 1), (self.stock, 0, 11, -1)],
+        )
+        with Form(production) as form:
+            form.qty_producing = 1
+        production.move_raw_ids.filtered(lambda m: m.state != "done").picked = True
+        with self._moment():
+            production.button_mark_done()
+        self.assertEqual(production.state, "done")
+        self.assertEqual(self._wip_balance(production), 0)
+        self.assertFalse(production.valuation_variance_move_id)
+        self.assertBooksHold(self.component | self.finished_average, order.order_line)
