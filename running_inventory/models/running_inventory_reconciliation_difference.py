@@ -327,8 +327,7 @@ class RunningInventoryReconciliationDifference(models.Model):
                   JOIN running_inventory_reconciliation adjusted
                     ON adjusted.id = entry.stock_reconciliation_id
                  WHERE aml.company_id = %(company)s AND aml.account_id = ANY(%(accounts)s)
-                   AND aml.parent_state = 'posted' AND aml.stock_valuation_kind = 'reconciliation'
-                   AND aml.product_id = ANY(%(products)s)
+                   AND aml.parent_state = 'posted' AND aml.product_id = ANY(%(products)s)
                    AND aml.date > %(day)s AND adjusted.date <= %(day)s
                  GROUP BY aml.product_id, aml.account_id
                 """,
