@@ -87,6 +87,7 @@ class ProductCategory(models.Model):
             posting._post_stock_account_changes(former_accounts)
         elif "property_cost_method" in vals and revalued:
             # Odoo re-values the products with the new method (`_update_standard_price`).
+            revalued._carry_cost_into_average()
             posting._post_cost_changes(revalued)
         return result
 

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..tools.stock_valuation import split_by_quantity
@@ -209,6 +209,39 @@ class ProductProduct(models.Model):
         action["domain"] = [("product_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    def _carry_cost_into_average(self):
+        """Products that just took the average cost method keep the cost they carried.
+
+        Odoo's AVCO starts from the product's recorded costs (`product.value`) and its
+        receipts; a product born FIFO has no recorded cost, so with no receipt (stock sold
+        short) Odoo's average is 0 and the stock the books hold at the product's cost would be
+        worth nothing, while `standard_price` still shows that cost. Recording it as the cost
+        at the change, as Odoo records a cost set by hand, keeps the value continuous.
+        """
+        carried = self.filtered(
+            lambda p: (
+                p.cost_method == "average"
+                and p._is_perpetual()
+                and not p.currency_id.is_zero(p.standard_price)
+                and not p._run_avco()[0]
+            )
+        )
+        self.env["product.value"].sudo().create(
+            [
+                {
+                    "product_id": product.id,
+                    "value": product.standard_price,
+                    "company_id": self.env.company.id,
+                    "date": fields.Datetime.now(),
+                    "description": self.env._(
+                        "Cost carried over to the average cost method: %(cost)s",
+                        cost=product.standard_price,
+                    ),
+                }
+                for product in carried
+            ]
+        )
 
     def _is_perpetual(self):
         self.ensure_one()

@@ -38,9 +38,12 @@ class ProductTemplate(models.Model):
         result = super().write(vals)
         # Odoo re-values a product on a change of its category's cost method, not on a move
         # to a category of another method; its value must be the new method's before posting.
-        self.filtered(
+        revalued = self.filtered(
             lambda t: t.valuation == PERPETUAL and t.cost_method != former_cost_methods[t]
-        ).product_variant_ids._update_standard_price()
+        ).product_variant_ids
+        revalued._update_standard_price()
+        for company in former_accounts:
+            revalued.with_company(company)._carry_cost_into_average()
         self.env["running.inventory.posting"]._post_stock_account_changes(former_accounts)
         return result
 

@@ -105,3 +105,37 @@ class TestCategoryChange(PerpetualValuationCommon):
         product = self._create_product("average", name="Never received")
         product.categ_id = self.category_raw
         self.assertFalse(self._category_entry(product))
+
+    _initial_method = "standard"
+
+    def test_negative_stock_through_categories_of_each_cost_method(self):
+        """Found by the property test: a product sold short, then moved to FIFO, to standard
+        and to average, each with its own stock account; a delivery after that leaves the
+        books on Odoo's value."""
+        stock_standard = self.stock.copy({"code": "110191", "name": "Stock at standard"})
+        stock_average = self.stock.copy({"code": "110192", "name": "Stock at average"})
+        standard = self.category_perpetual["standard"].copy(
+            {
+                "name": "Standard, own account",
+                "property_stock_valuation_account_id": stock_standard.id,
+            }
+        )
+        average = self.category_perpetual["average"].copy(
+            {
+                "name": "Average, own account",
+                "property_stock_valuation_account_id": stock_average.id,
+            }
+        )
+        product = self._create_product(self._initial_method, name="Short product")
+        self._make_out_move(product, 2)
+        self._make_out_move(product, 6)
+        self._scrap(product, 1)
+        with self._moment():
+            product.standard_price = 1.37
+        self.assertBooksHold(product)
+        for category in (self.category_perpetual["fifo"], standard, average):
+            with self._moment():
+                product.categ_id = category
+            self.assertBooksHold(product)
+        self._make_out_move(product, 5)
+        self.assertBooksHold(product)

@@ -26,6 +26,9 @@ operations = st.lists(
         st.tuples(st.just("count"), st.integers(-3, 3)),
         st.tuples(st.just("scrap"), st.integers(1, 2)),
         st.tuples(st.just("cost"), prices),
+        st.tuples(
+            st.just("recategorise"), st.sampled_from(["standard", "average", "fifo"]), st.booleans()
+        ),
     ),
     min_size=4,
     max_size=12,
@@ -49,6 +52,24 @@ class TestPropertyInvariants(PerpetualValuationCommon):
             finally:
                 savepoint.rollback()
                 self.env.invalidate_all()
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Categories of each cost method with a stock account of their own, for the steps that
+        # move the product between categories.
+        stock = cls.company.account_stock_valuation_id
+        cls.category_own_account = {
+            cost_method: cls.category_perpetual[cost_method].copy(
+                {
+                    "name": f"Perpetual {cost_method}, own stock account",
+                    "property_stock_valuation_account_id": stock.copy(
+                        {"code": f"11019{index}", "name": f"Stock at {cost_method}"}
+                    ).id,
+                }
+            )
+            for index, cost_method in enumerate(("standard", "average", "fifo"))
+        }
 
     def _run_scenario(self, cost_method, steps):
         product = self._create_product(cost_method, standard_price=10.0)
@@ -120,3 +141,31 @@ class TestPropertyInvariants(PerpetualValuationCommon):
         if product.cost_method != "fifo":
             with self._moment():
                 product.standard_price = price
+
+    def _step_recategorise(self, product, cost_method, own_account):
+        categories = self.category_own_account if own_account else self.category_perpetual
+        with self._moment():
+            product.categ_id = categories[cost_method]
+
+    def test_short_product_through_categories(self):
+        for cost_method in ("standard", "average", "fifo"):
+            with self.subTest(cost_method=cost_method), self.env.cr.savepoint() as savepoint:
+                self._run_scenario(
+                    cost_method,
+                    [
+                        ("deliver", 2),
+                        ("bill", 0, 1.0),
+                        ("vendor_return", 0, 1),
+                        ("deliver", 6),
+                        ("scrap", 1),
+                        ("vendor_return", 0, 1),
+                        ("cost", 1.37),
+                        ("recategorise", "fifo", False),
+                        ("count", 2),
+                        ("recategorise", "standard", True),
+                        ("recategorise", "average", True),
+                        ("deliver", 5),
+                    ],
+                )
+                savepoint.rollback()
+                self.env.invalidate_all()
