@@ -211,7 +211,9 @@ class RunningInventoryPosting(models.AbstractModel):
         lines = self._true_up_to_stock_value(
             lines, moves.product_id, run, remainder_key=remainder_key
         )
-        account_moves = self._post_dated_lines(lines, run, origin=origin)
+        account_moves = self._post_dated_lines(
+            lines, run, origin=origin, date=self._get_perpetual_origin_date(origin)
+        )
         # A movement posted at zero value that gets a value now is posted from now on.
         revalued_ids = {line.stock_move_id for line in lines}
         revalued = moves.filtered(
@@ -219,6 +221,11 @@ class RunningInventoryPosting(models.AbstractModel):
         )
         if revalued and account_moves:
             self._stamp_moves(revalued, account_moves[0])
+
+    def _get_perpetual_origin_date(self, origin):
+        """The accounting date of the entry a document causes (`origin`), where the document
+        has its own that the entry must follow; False: the day it is posted."""
+        return False
 
     def _post_company_stock_account_changes(self, products, former):
         run = PostingRun()

@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.running_inventory.tests.common import PerpetualValuationCommon
@@ -30,9 +32,10 @@ class TestPerpetualLandedCosts(PerpetualValuationCommon):
             }
         )
 
-    def _landed_cost(self, pickings, amount, account=None):
+    def _landed_cost(self, pickings, amount, account=None, date=None):
         cost = self.env["stock.landed.cost"].create(
             {
+                "date": date or fields.Date.context_today(self.env.user),
                 "picking_ids": [Command.set(pickings.ids)],
                 "cost_lines": [
                     Command.create(
@@ -102,6 +105,49 @@ class TestPerpetualLandedCosts(PerpetualValuationCommon):
             [(self.account_gdni, 78, 0, 6), (self.stock, 0, 78, -6)],
         )
         self.assertBooksHold(product, order.order_line, sale.order_line | sale2.order_line)
+
+    def test_share_on_goods_delivered_not_invoiced_waits_on_gdni(self):
+        """4 of 10 delivered and not invoiced when 30 of freight lands: their 12 wait on goods
+        delivered not invoiced, on their sale line, and the invoice takes them to cost of
+        goods sold with the goods' own 40."""
+        product = self._create_product("fifo", name="Fifo item")
+        order = self._purchase(product, 10, 10.0)
+        receipt = self._receive(order)
+        sale = self._sell(product, 4)
+        self._deliver(sale)
+        # Dated as the landed cost, as Odoo dates its own landed cost entry.
+        landed_on = fields.Date.context_today(self.env.user) - timedelta(days=3)
+        cost = self._landed_cost(receipt, 30.0, date=landed_on)
+        entry = self._entries_of(cost)
+        self.assertEqual(entry.date, landed_on)
+        self.assertLines(
+            entry.line_ids,
+            [
+                (self.stock, 18, 0, 0),
+                (self.account_gdni, 12, 0, 0),
+                (self.account_freight, 0, 30, 0),
+            ],
+        )
+        gdni_line = entry.line_ids.filtered(lambda line: line.account_id == self.account_gdni)
+        self.assertEqual(gdni_line.interim_sale_line_id, sale.order_line)
+        self.assertEqual(
+            self._interim_balance(self.account_gdni, interim_sale_line_id=sale.order_line), 52
+        )
+        self.assertBooksHold(product, order.order_line, sale.order_line)
+        invoice = self._invoice(sale)
+        self.assertLines(
+            self.env["account.move.line"].search(
+                [
+                    ("move_id", "=", invoice.id),
+                    ("account_id", "in", (self.account_cogs | self.account_gdni).ids),
+                ]
+            ),
+            [(self.account_cogs, 52, 0, 4), (self.account_gdni, 0, 52, -4)],
+        )
+        self.assertEqual(
+            self._interim_balance(self.account_gdni, interim_sale_line_id=sale.order_line), 0
+        )
+        self.assertBooksHold(product, order.order_line, sale.order_line)
 
     def test_average_all_on_hand_then_bill(self):
         """All goods on hand: the whole landed cost goes to stock. The bill that comes after it
