@@ -1,2 +1,3 @@
 from . import account_move_line
 from . import pos_session
+from . import stock_move

@@ -38,7 +38,7 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
         session.set_opening_control(0, None)
         return session
 
-    def _order(self, session, quantity, price=30.0, invoiced=False):
+    def _order(self, session, quantity, price=30.0, invoiced=False, ship_later=False):
         total = quantity * price
         data = {
             "amount_paid": total,
@@ -70,9 +70,10 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
                     }
                 )
             ],
-            "uuid": f"00000-000-{abs(quantity):04d}{int(invoiced)}{int(quantity < 0)}",
+            "uuid": "00000-000-%04d%d%d%d" % (abs(quantity), invoiced, quantity < 0, ship_later),
             "user_id": self.env.uid,
             "to_invoice": invoiced,
+            "shipping_date": fields.Date.to_string(fields.Date.today()) if ship_later else False,
         }
         with self._moment():
             result = self.env["pos.order"].sync_from_ui([data])
@@ -85,14 +86,23 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
             session.close_session_from_ui()
         self.assertEqual(session.state, "closed")
 
-    def _assert_closing_cost(self, session, cost):
-        """Close `session`: its entry debits COGS and credits GDNI with `cost` (the session's
-        own lines, Odoo's quantity 1), nothing on stock; GDNI is cleared, the books hold."""
+    def _assert_closing_cost(self, session, cost, quantity):
+        """Close `session`: its entry debits COGS and credits GDNI with `cost` for `quantity`
+        of the product, nothing on stock; GDNI is cleared in value and quantity, the books
+        hold."""
         self._close(session)
         accounts = self.account_gdni | self.account_cogs | self.stock
         lines = session.move_id.line_ids.filtered(lambda line: line.account_id in accounts)
-        self.assertLines(lines, [(self.account_cogs, cost, 0, 1), (self.account_gdni, 0, cost, 1)])
+        self.assertLines(
+            lines,
+            [(self.account_cogs, cost, 0, quantity), (self.account_gdni, 0, cost, -quantity)],
+        )
+        self.assertEqual(lines.product_id, self.product)
         self.assertEqual(self._interim_balance(self.account_gdni), 0)
+        gdni_lines = self.env["account.move.line"].search(
+            [("account_id", "=", self.account_gdni.id), ("parent_state", "=", "posted")]
+        )
+        self.assertEqual(sum(gdni_lines.mapped("quantity")), 0)
         self.assertBooksHold(self.product)
 
     def test_session_closing_posts_cost_of_sales_against_gdni(self):
@@ -104,7 +114,7 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
         self.assertMovementEntry(
             order.picking_ids.move_ids, [(self.account_gdni, 52, 0, 4), (self.stock, 0, 52, -4)]
         )
-        self._assert_closing_cost(session, 52)
+        self._assert_closing_cost(session, 52, 4)
 
     def test_invoiced_order_costs_its_picking(self):
         """FIFO: 4 of the 10 lamps at 10 delivered, 40; the invoice's COGS is what its picking
@@ -141,4 +151,25 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
         self.assertMovementEntry(
             back.picking_ids.move_ids, [(self.stock, 13, 0, 1), (self.account_gdni, 0, 13, -1)]
         )
-        self._assert_closing_cost(session, 39)
+        self._assert_closing_cost(session, 39, 3)
+
+    def test_order_shipped_later_is_cost_of_sales_when_it_leaves(self):
+        """An order shipped later is sold at the closing; its goods leave afterwards, straight
+        to cost of goods sold (3 lamps at an average 13: 39), with nothing left on GDNI."""
+        self._stock()
+        session = self._open()
+        order = self._order(session, 3, ship_later=True)
+        picking = order.picking_ids
+        self.assertEqual(len(picking), 1)
+        self.assertNotEqual(picking.state, "done")
+        self._close(session)
+        accounts = self.account_gdni | self.account_cogs | self.stock
+        self.assertFalse(
+            session.move_id.line_ids.filtered(lambda line: line.account_id in accounts)
+        )
+        self._validate(picking)
+        self.assertMovementEntry(
+            picking.move_ids, [(self.account_cogs, 39, 0, 3), (self.stock, 0, 39, -3)]
+        )
+        self.assertEqual(self._interim_balance(self.account_gdni), 0)
+        self.assertBooksHold(self.product)
