@@ -184,3 +184,21 @@ class TestPerpetualSubcontracting(PerpetualValuationCommon):
             self._interim_balance(self.account_grni, interim_purchase_line_id=po.order_line), 0
         )
         self.assertBooksHold(self.component | self.finished, order.order_line | po.order_line)
+
+    def test_return_to_the_subcontractor_stays_on_the_books(self):
+        """A table returned to the subcontractor (Odoo sends it to the subcontractor's
+        location, as its components are) stays the company's: nothing posts, the books
+        hold."""
+        order = self._stock_components()
+        po, receipt, production = self._subcontract(1, 90.0)
+        self._bill(po)
+        returned = self._return(receipt, 1)
+        self.assertEqual(returned.state, "done")
+        self.assertEqual(
+            returned.move_ids.location_dest_id, self.company.subcontracting_location_id
+        )
+        self.assertFalse(returned.move_ids.account_move_id)
+        self.assertEqual(
+            self._interim_balance(self.account_grni, interim_purchase_line_id=po.order_line), 0
+        )
+        self.assertBooksHold(self.component | self.finished, order.order_line | po.order_line)
