@@ -10,5 +10,6 @@
     "website": "https://github.com/running-inventory/running_inventory",
     "license": "LGPL-3",
     "depends": ["running_inventory", "point_of_sale"],
+    "demo": ["demo/pos_session_demo.xml"],
     "auto_install": True,
 }

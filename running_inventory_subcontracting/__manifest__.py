@@ -10,5 +10,6 @@
     "website": "https://github.com/running-inventory/running_inventory",
     "license": "LGPL-3",
     "depends": ["running_inventory_mrp", "mrp_subcontracting_account"],
+    "demo": ["demo/subcontracting_demo.xml"],
     "auto_install": True,
 }

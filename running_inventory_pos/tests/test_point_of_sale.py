@@ -173,3 +173,21 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
         )
         self.assertEqual(self._interim_balance(self.account_gdni), 0)
         self.assertBooksHold(self.product)
+
+    def test_stock_updated_at_closing(self):
+        """A company that updates stock at the session closing: the closing makes the picking,
+        which posts debit GDNI / credit stock, and its entry takes the cost of sales off GDNI
+        (4 lamps at an average 13: 52)."""
+        self._stock()
+        self.company.point_of_sale_update_stock_quantities = "closing"
+        session = self._open()
+        self.assertTrue(session.update_stock_at_closing)
+        order = self._order(session, 4)
+        self.assertFalse(order.picking_ids)
+        self._assert_closing_cost(session, 52, 4)
+        picking = session.picking_ids
+        self.assertEqual(picking.state, "done")
+        self.assertFalse(picking.pos_order_id)
+        self.assertMovementEntry(
+            picking.move_ids, [(self.account_gdni, 52, 0, 4), (self.stock, 0, 52, -4)]
+        )
