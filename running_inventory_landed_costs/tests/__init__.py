@@ -1,1 +1,2 @@
 from . import test_landed_costs
+from . import test_property_landed_costs

@@ -1,1 +1,2 @@
 from . import test_manufacturing
+from . import test_property_manufacturing
