@@ -327,7 +327,8 @@ class StockMove(models.Model):
     # ------------------------------------------------------------------
 
     def _read_perpetual_posted_by_move(self):
-        """Balance and quantity posted so far per (stock move, account)."""
+        """Balance and quantity posted so far per (stock move, account), and per (stock move,
+        None) on all accounts together."""
         self.env["account.move.line"].flush_model(
             ["stock_move_id", "account_id", "balance", "quantity", "parent_state"]
         )
@@ -344,7 +345,13 @@ class StockMove(models.Model):
                 self.ids,
             )
         )
-        return {(move_id, account_id): (balance, qty) for move_id, account_id, balance, qty in rows}
+        posted = {}
+        for move_id, account_id, balance, quantity in rows:
+            posted[move_id, account_id] = (balance, quantity)
+            # All accounts together: (move id, None).
+            total_balance, total_quantity = posted.get((move_id, None), (0.0, 0.0))
+            posted[move_id, None] = (total_balance + balance, total_quantity + quantity)
+        return posted
 
     def _get_perpetual_valued_side(self):
         """(move lines, sign, stock location, external location) of a done valued move: +1
@@ -377,7 +384,7 @@ class StockMove(models.Model):
             + posted.get((self.id, counterpart.id), (0.0, 0.0))[0]
         )
         quantity = sign * sum(move_lines.mapped("quantity_product_uom"))
-        quantity_change = quantity - posted.get((self.id, stock_account.id), (0.0, 0.0))[1]
+        quantity_change = quantity - self._get_perpetual_posted_stock_quantity(posted, counterpart)
         if not self._is_perpetual_value_changed(sign, value_change, quantity_change):
             return []
         stock_change = (
@@ -397,6 +404,17 @@ class StockMove(models.Model):
         gap_account = self._get_perpetual_gap_account(external, accounts)
         return lines + self._prepare_perpetual_gap(
             stock_change, value_change, gap_account, kind=REVALUATION
+        )
+
+    def _get_perpetual_posted_stock_quantity(self, posted, counterpart):
+        """The quantity this movement posted on the stock: all it posted but its counterpart's
+        (its other lines carry values only), on whichever stock account valued the product
+        then; a change of category moves the product's stock to another account, not the
+        lines of its movements."""
+        self.ensure_one()
+        return (
+            posted.get((self.id, None), (0.0, 0.0))[1]
+            - posted.get((self.id, counterpart.id), (0.0, 0.0))[1]
         )
 
     def _is_perpetual_value_changed(self, sign, value_change, quantity_change):

@@ -47,3 +47,21 @@ class TestPropertyInvariants(PropertyScenarioCommon):
                 )
                 savepoint.rollback()
                 self.env.invalidate_all()
+
+    def test_bill_after_a_category_change(self):
+        """Found by the property test: a receipt posted on one stock account, the product moved
+        to a category with another, then a bill: the receipt's quantity is on the books
+        already, on the former account, and is not posted again."""
+        self._run_example(
+            "standard",
+            [
+                ("count", 2),
+                ("cost", 36.63),
+                ("receive", 4, 5.77),
+                ("scrap", 1),
+                ("recategorise", "standard", True),
+                ("vendor_return", 1, 3),
+                ("bill", 4, 1.11),
+                ("cost", 1.84),
+            ],
+        )
