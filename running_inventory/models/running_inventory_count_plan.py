@@ -232,6 +232,7 @@ class RunningInventoryCountPlan(models.Model):
         action["domain"] = [("id", "in", counts.ids)]
         return action
 
+    @api.readonly
     def action_view_classification(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -240,6 +241,7 @@ class RunningInventoryCountPlan(models.Model):
         action["domain"] = [("plan_id", "=", self.id)]
         return action
 
+    @api.readonly
     def action_view_counts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -154,6 +154,7 @@ class RunningInventoryReconciliation(models.Model):
             "context": {"default_reconciliation_id": self.id},
         }
 
+    @api.readonly
     def action_open_differences(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
