@@ -65,57 +65,102 @@ class TestCountCronBatches(CronRunMixin, RunningInventoryCountCommon):
             for row in self.plan.classification_ids.sorted("rank")
         ]
 
-    def test_abc_cron_cut_short_resumes_without_doing_a_batch_twice(self):
-        """Classified yesterday (seven rows); today's run, in batches of two, is cut short
-        after its first batch: the two best products are reclassified, the five others keep
-        yesterday's rows. The next run writes those five only, and dates the plan."""
-        self.plan._compute_abc_classification()
+    def _second_plan(self):
+        """A second warehouse with the seven products in stock, and its plan."""
+        warehouse = self.env["stock.warehouse"].create(
+            {"name": "Second", "code": "WHB", "company_id": self.company.id}
+        )
+        for product in self.p.values():
+            self._receive(product, 10, warehouse.lot_stock_id)
+        return self.env["running.inventory.count.plan"].create({"warehouse_id": warehouse.id})
+
+    def _classified_yesterday(self, plans):
+        plans._compute_abc_classification()
         yesterday = fields.Datetime.now() - timedelta(days=1)
-        self.plan.classification_ids.date = yesterday
-        self.plan.abc_date = yesterday
-        old_rows = self.plan.classification_ids
-        self.assertEqual(len(old_rows), 7)
+        plans.classification_ids.date = yesterday
+        plans.abc_date = yesterday
+        return yesterday
+
+    def test_abc_cron_cut_short_resumes_without_doing_a_batch_twice(self):
+        """Two plans classified yesterday (seven rows each). Today's run, in batches of two, is
+        cut short (its time is up after its first batch): it finishes the plan it ranked (four
+        batches, each committed) and leaves the second plan to the next run, which writes that
+        one only."""
+        plan_2 = self._second_plan()
+        yesterday = self._classified_yesterday(self.plan | plan_2)
+        old_rows = (self.plan | plan_2).classification_ids
+        old_rows_2 = plan_2.classification_ids
+        self.assertEqual(len(old_rows), 14)
         cron = "running_inventory.running_inventory_count_plan_cron_abc"
 
         progress = self._run_cron(
             cron, "_cron_compute_abc_classification", cut_short=True, batch_size=2
         )
-        self.assertEqual((progress.done, progress.remaining), (2, 5))
-        first = self.plan.classification_ids - old_rows
-        self.assertEqual(first.product_id, self.p[1] | self.p[2])
-        self.assertEqual(len(self.plan.classification_ids & old_rows), 5)
-        self.assertEqual(self.plan.abc_date, yesterday, "not dated before its last batch")
-
-        self._run_cron(cron, "_cron_compute_abc_classification", batch_size=2)
-        self.assertEqual(len(self.plan.classification_ids), 7)
-        self.assertLessEqual(first, self.plan.classification_ids, "the first batch is kept")
-        self.assertFalse(self.plan.classification_ids & old_rows)
+        self.assertEqual((progress.done, progress.remaining), (7, 1))
+        first = self.plan.classification_ids
+        self.assertEqual(len(first), 7)
+        self.assertFalse(first & old_rows)
         self.assertGreater(self.plan.abc_date, yesterday)
+        self.assertEqual(plan_2.classification_ids, old_rows_2)
+        self.assertEqual(plan_2.abc_date, yesterday)
+
+        progress = self._run_cron(
+            cron, "_cron_compute_abc_classification", cut_short=True, batch_size=2
+        )
+        self.assertEqual((progress.done, progress.remaining), (7, 0))
+        self.assertEqual(self.plan.classification_ids, first, "the first plan is not redone")
+        self.assertFalse(plan_2.classification_ids & old_rows)
+        self.assertGreater(plan_2.abc_date, yesterday)
         batched = self._rows()
         self.assertEqual(
             [(row[0], row[1], row[2]) for row in batched],
             [(self.p[n], abc, n) for n, abc in enumerate("aabbccc", start=1)],
         )
-        # A third run the same day has nothing to do; one uninterrupted run gives the same.
-        self._run_cron(cron, "_cron_compute_abc_classification", batch_size=2)
+        # One uninterrupted run gives the same classes.
+        self.plan._compute_abc_classification()
         self.assertEqual(self._rows(), batched)
+
+    def test_abc_cron_stopped_inside_a_plan_writes_only_the_rest(self):
+        """A run killed inside the plan (at limit_time_real, a restart) after committing its
+        first batch, the two best products: the next run keeps those two rows and writes the
+        five others only, in batches of two (3 batches), and dates the plan."""
+        yesterday = self._classified_yesterday(self.plan)
+        old_rows = self.plan.classification_ids
+        self.plan._write_abc_rows(self.plan._get_abc_ranking()[:2])  # what the killed run wrote
+        first = self.plan.classification_ids - old_rows
+        self.assertEqual(first.product_id, self.p[1] | self.p[2])
+        self.assertEqual(self.plan.abc_date, yesterday, "not dated before its last batch")
+
+        progress = self._run_cron(
+            "running_inventory.running_inventory_count_plan_cron_abc",
+            "_cron_compute_abc_classification",
+            cut_short=True,
+            batch_size=2,
+        )
+        self.assertEqual((progress.done, progress.remaining), (5, 0))
+        self.assertEqual(len(self.plan.classification_ids), 7)
+        self.assertLessEqual(first, self.plan.classification_ids, "the first batch is kept")
+        self.assertFalse(self.plan.classification_ids & old_rows)
+        self.assertGreater(self.plan.abc_date, yesterday)
+        batched = self._rows()
         self.plan._compute_abc_classification()
         self.assertEqual(self._rows(), batched)
 
     def test_abc_cron_batch_costs_the_same_queries_whatever_its_size(self):
-        """A first batch of two products and one of five cost the same number of queries (after
-        a first run of one, which fills the caches of the registry)."""
+        """Each batch costs the same few queries whatever its number of products: seven
+        batches of one cost six batches more than one of seven, twice what four batches of
+        two cost more (after a first run, which fills the registry's caches)."""
         cron = "running_inventory.running_inventory_count_plan_cron_abc"
         queries = {}
-        for size in (1, 2, 5):
+        for size in (7, 7, 2, 1):
             self.plan.classification_ids.unlink()
             self.plan.abc_date = False
-            self._run_cron(
-                cron, "_cron_compute_abc_classification", cut_short=True, batch_size=size
-            )
-            self.assertEqual(len(self.plan.classification_ids), size)
+            self._run_cron(cron, "_cron_compute_abc_classification", batch_size=size)
+            self.assertEqual(len(self.plan.classification_ids), 7)
             queries[size] = self.queries
-        self.assertEqual(queries[2], queries[5])
+        per_batch = (queries[2] - queries[7]) / 3
+        self.assertEqual(queries[1] - queries[7], 6 * per_batch)
+        self.assertLessEqual(per_batch, 6)
 
     def test_abc_cron_drops_the_products_no_longer_ranked(self):
         """A product with a class in the plan, neither stocked nor consumed any more: its row
@@ -151,12 +196,7 @@ class TestCountCronBatches(CronRunMixin, RunningInventoryCountCommon):
         """Two plans (two warehouses); a run cut short after its first plan proposes that
         plan's sessions only. The next run proposes the second plan's, not the first's again,
         and the sessions are those of one uninterrupted run."""
-        warehouse_2 = self.env["stock.warehouse"].create(
-            {"name": "Second", "code": "WHB", "company_id": self.company.id}
-        )
-        for product in self.p.values():
-            self._receive(product, 10, warehouse_2.lot_stock_id)
-        plan_2 = self.env["running.inventory.count.plan"].create({"warehouse_id": warehouse_2.id})
+        plan_2 = self._second_plan()
         plans = self.plan | plan_2
         cron = "running_inventory.running_inventory_count_plan_cron_propose"
 
