@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.stock_valuation import split_by_quantity
@@ -200,6 +200,7 @@ class ProductProduct(models.Model):
             values.update({(product.id, account_id): share for account_id, share in shares.items()})
         return values
 
+    @api.readonly
     def action_open_running_ledger(self):
         """The running stock ledger of this product."""
         self.ensure_one()

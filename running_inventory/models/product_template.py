@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .res_company import PERPETUAL
@@ -136,6 +136,7 @@ class ProductTemplate(models.Model):
             )
         return accounts
 
+    @api.readonly
     def action_open_running_ledger(self):
         """The running stock ledger of this product's variants."""
         self.ensure_one()

@@ -485,6 +485,7 @@ class RunningInventoryCount(models.Model):
     # ------------------------------------------------------------------
     # Views and reports
     # ------------------------------------------------------------------
+    @api.readonly
     def action_view_moves(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")

@@ -1,19 +1,24 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import math
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
+
+from ..tools.bulk import insert_records
 
 ABC_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
 # Where goods go when a warehouse consumes them: sold, used in production, sent to another
 # warehouse. Inventory losses and scrap are not consumption.
 CONSUMPTION_USAGES = ("customer", "production", "transit", "internal")
 OPEN_COUNT_STATES = ("draft", "in_progress", "counted", "to_approve")
+# Products classified per transaction by the ABC cron (two queries and one commit per batch).
+ABC_CRON_BATCH_SIZE = 20000
 
 
 class RunningInventoryCountPlan(models.Model):
@@ -60,6 +65,12 @@ class RunningInventoryCountPlan(models.Model):
     abc_percent_b = fields.Float(string="Class B (% of Value)", default=15.0, tracking=True)
     abc_percent_c = fields.Float(string="Class C (% of Value)", compute="_compute_abc_percent_c")
     abc_date = fields.Datetime(string="Classified On", readonly=True, copy=False)
+    proposal_date = fields.Date(
+        string="Sessions Proposed On",
+        readonly=True,
+        copy=False,
+        help="The day the scheduled action last proposed this plan's due sessions.",
+    )
     classification_ids = fields.One2many(
         "running.inventory.abc.classification", "plan_id", string="ABC Classes", readonly=True
     )
@@ -224,6 +235,7 @@ class RunningInventoryCountPlan(models.Model):
         action["domain"] = [("id", "in", counts.ids)]
         return action
 
+    @api.readonly
     def action_view_classification(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -232,6 +244,7 @@ class RunningInventoryCountPlan(models.Model):
         action["domain"] = [("plan_id", "=", self.id)]
         return action
 
+    @api.readonly
     def action_view_counts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -245,28 +258,130 @@ class RunningInventoryCountPlan(models.Model):
         return action
 
     @api.model
-    def _cron_compute_abc_classification(self):
-        self.search([])._compute_abc_classification()
+    def _cron_compute_abc_classification(self, batch_size=ABC_CRON_BATCH_SIZE):
+        """Reclassify every active plan not classified today, `batch_size` products per
+        transaction (ir.cron progress).
+
+        Each batch replaces the classes of its products and is committed. The run's time is
+        looked at between plans (a plan's ranking, one read of its whole consumption, is paid
+        once per run): when it is up, the plans left go to the next run. A run stopped inside a
+        plan (killed at limit_time_real, a restart) is resumed by the next one, which ranks the
+        plan again and writes only the products its classification has not written yet (those
+        whose row is newer than the plan's Classified On): no batch is done twice. The plan's
+        last batch drops the products no longer ranked and dates the plan. The progress counts
+        products, plus one for each plan not started yet.
+        """
+        plans = self.search(self._get_abc_due_domain(), order="id")
+        for index, plan in enumerate(plans, start=1):
+            if not plan._classify_in_batches(batch_size, plans_left=len(plans) - index):
+                return
+
+    def _classify_in_batches(self, batch_size, plans_left):
+        """Write the plan's classification not written yet, one committed batch at a time.
+
+        :param plans_left: plans the cron classifies after this one (for its progress)
+        :return: whether the cron run has time left
+        """
+        self.ensure_one()
+        ranking = self._get_abc_ranking()
+        todo = self._get_abc_rows_to_write(ranking)
+        batches = [todo[start : start + batch_size] for start in range(0, len(todo), batch_size)]
+        left, time_left = len(todo), True
+        for batch in batches or [[]]:
+            self._write_abc_rows(batch)
+            left -= len(batch)
+            if not left:
+                self._finish_abc_classification(ranking)
+            remaining = left + plans_left
+            time_left = self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
+        return time_left
+
+    @api.model
+    def _get_abc_due_domain(self):
+        """Active plans not classified since the start of today (UTC)."""
+        start_of_today = datetime.combine(fields.Date.today(), time.min)
+        return ["|", ("abc_date", "=", False), ("abc_date", "<", start_of_today)]
 
     @api.model
     def _cron_propose_counts(self):
-        self.search([])._propose_counts()
+        """Propose the due sessions of every active plan not proposed today, one plan per
+        transaction (ir.cron progress): a run cut short leaves the plans not done to the next
+        run, and a plan done is not proposed twice the same day."""
+        today = fields.Date.context_today(self)
+        plans = self.search(
+            ["|", ("proposal_date", "=", False), ("proposal_date", "<", today)], order="id"
+        )
+        for index, plan in enumerate(plans, start=1):
+            plan._propose_counts()
+            plan.proposal_date = today
+            if not self.env["ir.cron"]._commit_progress(1, remaining=len(plans) - index):
+                return
 
     # ------------------------------------------------------------------
     # ABC classification
     # ------------------------------------------------------------------
     def _compute_abc_classification(self):
-        """Replaces the plans' ABC classes by fresh ones, dated now."""
-        now = fields.Datetime.now()
-        vals_list = []
+        """Replaces the plans' ABC classes by fresh ones, dated now (at once: the cron does it
+        in batches, see _cron_compute_abc_classification)."""
         for plan in self:
-            values = plan._get_consumption_values()
-            ranking = plan._rank_products(values, plan._get_stocked_products())
-            vals_list += [dict(vals, plan_id=plan.id, date=now) for vals in ranking]
+            ranking = plan._get_abc_ranking()
+            plan._write_abc_rows(ranking)
+            plan._finish_abc_classification(ranking)
+
+    def _get_abc_ranking(self):
+        """The plan's classification values, best first (see _rank_products)."""
+        self.ensure_one()
+        values = self._get_consumption_values()
+        return self._rank_products(values, self._get_stocked_products())
+
+    def _get_abc_rows_to_write(self, ranking):
+        """The rows of `ranking` the classification under way has not written yet: a row newer
+        than the plan's Classified On was written by it (in an earlier, cut short cron run)."""
+        self.ensure_one()
+        domain = [("plan_id", "=", self.id)]
+        if self.abc_date:
+            domain.append(("date", ">", self.abc_date))
+        groups = self.env["running.inventory.abc.classification"]._read_group(
+            domain, ["product_id"]
+        )
+        written = {product.id for (product,) in groups}
+        return [vals for vals in ranking if vals["product_id"] not in written]
+
+    def _write_abc_rows(self, rows):
+        """Replace the classes of the rows' products by these rows, dated now.
+
+        Tens of thousands of plain rows per batch (no computed field, no constraint but the
+        unique product): one DELETE and one INSERT of arrays (tools/bulk), as report rows.
+        """
+        self.ensure_one()
+        if not rows:
+            return
         classification = self.env["running.inventory.abc.classification"]
-        classification.search([("plan_id", "in", self.ids)]).unlink()
-        classification.create(vals_list)
-        self.abc_date = now
+        classification.flush_model()
+        self.env.execute_query(
+            SQL(
+                "DELETE FROM %s WHERE plan_id = %s AND product_id = ANY(%s)",
+                SQL.identifier(classification._table),
+                self.id,
+                [vals["product_id"] for vals in rows],
+            )
+        )
+        plan_vals = {
+            "plan_id": self.id,
+            "warehouse_id": self.warehouse_id.id,
+            "company_id": self.company_id.id,
+            "date": fields.Datetime.now(),
+        }
+        insert_records(classification, [dict(vals, **plan_vals) for vals in rows])
+
+    def _finish_abc_classification(self, ranking):
+        """Drop the classes of products no longer ranked and date the plan."""
+        self.ensure_one()
+        ranked = [vals["product_id"] for vals in ranking]
+        self.env["running.inventory.abc.classification"].search(
+            [("plan_id", "=", self.id), ("product_id", "not in", ranked)]
+        ).unlink()
+        self.abc_date = fields.Datetime.now()
 
     def _get_consumption_domain(self, date_from):
         self.ensure_one()
@@ -375,11 +490,12 @@ class RunningInventoryCountPlan(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         classification = self.classification_ids
+        # Sets of ids: `record in recordset` scans the recordset (100,000 products, each).
         if not self.include_zero_stock:
-            stocked = self._get_stocked_products()
-            classification = classification.filtered(lambda cls: cls.product_id in stocked)
+            stocked = set(self._get_stocked_products().ids)
+            classification = classification.filtered(lambda cls: cls.product_id.id in stocked)
         last_counted = self._get_last_count_dates(classification.product_id)
-        busy = self._get_products_in_open_counts()
+        busy = set(self._get_products_in_open_counts().ids)
         due = self.env["product.product"]
         for abc_class, _label in ABC_CLASSES:
             members = classification.filtered(lambda cls, abc=abc_class: cls.abc_class == abc)
@@ -388,7 +504,7 @@ class RunningInventoryCountPlan(models.Model):
             candidates = [
                 (last_counted.get(cls.product_id), cls.rank, cls.product_id)
                 for cls in members
-                if cls.product_id not in busy
+                if cls.product_id.id not in busy
                 and (
                     cls.product_id not in last_counted
                     or last_counted[cls.product_id] + timedelta(days=frequency) <= today

@@ -154,6 +154,7 @@ class RunningInventoryReconciliation(models.Model):
             "context": {"default_reconciliation_id": self.id},
         }
 
+    @api.readonly
     def action_open_differences(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -173,10 +174,31 @@ class RunningInventoryReconciliation(models.Model):
     @api.model
     def _cron_check(self):
         """Every day, for each company in perpetual valuation: reconcile at today, keep the
-        differences, and give the responsible accountant an activity when a new one appears."""
-        companies = self.env["res.company"].search([("perpetual_valuation_date", "!=", False)])
-        for company in companies:
+        differences, and give the responsible accountant an activity when a new one appears.
+
+        One company per transaction (ir.cron progress; a company's reconciliation is a fixed
+        number of set queries): a run cut short leaves the companies not checked today to the
+        next run, which does not check a company twice the same day."""
+        companies = self._get_companies_to_check()
+        for index, company in enumerate(companies, start=1):
             self.with_company(company)._run_company_check(company)
+            if not self.env["ir.cron"]._commit_progress(1, remaining=len(companies) - index):
+                return
+
+    @api.model
+    def _get_companies_to_check(self):
+        """The companies in perpetual valuation without a scheduled check of today."""
+        checked = self._read_group(
+            [("kind", "=", "check"), ("date", "=", fields.Date.context_today(self))],
+            ["company_id"],
+        )
+        return self.env["res.company"].search(
+            [
+                ("perpetual_valuation_date", "!=", False),
+                ("id", "not in", [company.id for (company,) in checked]),
+            ],
+            order="id",
+        )
 
     @api.model
     def _run_company_check(self, company):

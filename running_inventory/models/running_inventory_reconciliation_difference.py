@@ -90,6 +90,7 @@ class RunningInventoryReconciliationDifference(models.Model):
         self.ensure_one()
         return (self.product_id.id, self.account_id.id, self.cause)
 
+    @api.readonly
     def action_open_records(self):
         """The movements, journal items or value changes behind this difference."""
         self.ensure_one()

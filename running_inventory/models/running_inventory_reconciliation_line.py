@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.bulk import end_of_day
 
@@ -30,6 +30,7 @@ class RunningInventoryReconciliationLine(models.Model):
         "running.inventory.reconciliation.difference", "line_id", string="Causes"
     )
 
+    @api.readonly
     def action_open_journal_items(self):
         """The journal items behind the book balance."""
         self.ensure_one()
@@ -47,6 +48,7 @@ class RunningInventoryReconciliationLine(models.Model):
             ],
         }
 
+    @api.readonly
     def action_open_ledger(self):
         """The product's running ledger up to the date."""
         self.ensure_one()

@@ -268,6 +268,7 @@ class StockWarehouseOrderpoint(models.Model):
             },
         }
 
+    @api.readonly
     def action_open_demand_form(self):
         """The rule's form, where its demand parameters and explanation are (lists are inline)."""
         self.ensure_one()

@@ -26,3 +26,5 @@ from . import test_category_change
 from . import test_consigned_goods
 from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
+from . import test_cron_batches
+from . import test_readonly_reads

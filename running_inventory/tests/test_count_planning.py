@@ -152,11 +152,23 @@ class TestCountPlanning(RunningInventoryCountCommon):
         line = self._line(count, self.p[9])
         self.assertEqual((line.location_id, line.quantity_snapshot), (self.stock_location, 0.0))
 
+    def _run_cron(self, method):
+        """The crons commit per batch: run them on their own cursor, as ir.cron does."""
+        self.env["running.inventory.count.plan"].search([("id", "!=", self.plan.id)]).write(
+            {"abc_date": fields.Datetime.now(), "proposal_date": fields.Date.today()}
+        )
+        self.env.flush_all()
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            getattr(self.env(cr=cr)["running.inventory.count.plan"], method)()
+        self.env.invalidate_all()
+
     def test_cron_classifies_and_proposes(self):
-        self.plan._cron_propose_counts()
+        self._run_cron("_cron_propose_counts")
         self.assertTrue(self.plan.abc_date, "a plan never classified is classified first")
         self.assertEqual(len(self.plan.count_ids), 1)
-        self.plan._cron_compute_abc_classification()
+        self.plan.abc_date = fields.Datetime.now() - timedelta(days=7)
+        self._run_cron("_cron_compute_abc_classification")
+        self.assertEqual(self.plan.abc_date.date(), fields.Date.today())
         self.assertEqual(self._classes()[self.p[1]], "a")
 
     def test_thresholds_come_from_the_plan_or_the_company(self):

@@ -25,6 +25,7 @@ class RunningInventoryStockDate(models.TransientModel):
         if self.date > fields.Date.context_today(self):
             raise UserError(self.env._("Choose a date up to today."))
 
+    @api.readonly
     def action_open_ledger(self):
         """The running ledger up to the end of the day (UTC, as Odoo's ``to_date`` valuation
         reads a date)."""
@@ -58,14 +59,40 @@ class RunningInventoryStockDate(models.TransientModel):
         Odoo values the share of a warehouse."""
         self.ensure_one()
         self.line_ids.sudo().unlink()
+        rows = self._get_line_rows(moment)
+        insert_records(self.env["running.inventory.stock.date.line"].sudo(), rows)
+        self.invalidate_recordset(["line_ids"])
+
+    def _get_line_rows(self, moment):
+        self.ensure_one()
         stocks = self.env["running.inventory.valuation"]._get_stock_at_date(
             self.company_id, moment, by_location=True
         )
         rows = []
         for stock in stocks.values():
             rows += self._prepare_line_rows(stock)
-        insert_records(self.env["running.inventory.stock.date.line"].sudo(), rows)
-        self.invalidate_recordset(["line_ids"])
+        return rows
+
+    @api.model
+    @api.readonly
+    def get_stock_at_date(self, date):
+        """What Stock at Date lists for `date` in the current company, without storing it:
+        one dict per product, location and lot (ids, quantity, Odoo's value of that day). A
+        read-only call, served by the database replica where there is one (db_replica_host).
+        """
+        self.check_access("read")
+        try:
+            day = fields.Date.to_date(date) if isinstance(date, str) else None
+        except ValueError:
+            day = None
+        if not day:
+            raise UserError(self.env._("Give the date as YYYY-MM-DD, not %(date)r.", date=date))
+        wizard = self.new({"date": day})
+        wizard._check_date()
+        rows = wizard._get_line_rows(
+            self.env["running.inventory.valuation"]._get_moment(wizard.date)
+        )
+        return [{key: row[key] for key in row if key != "wizard_id"} for row in rows]
 
     def _prepare_line_rows(self, stock):
         self.ensure_one()
