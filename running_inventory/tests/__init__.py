@@ -27,3 +27,4 @@ from . import test_consigned_goods
 from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
 from . import test_demand_chart
+from . import test_buyer_tour
