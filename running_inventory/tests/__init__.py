@@ -28,3 +28,4 @@ from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
 from . import test_demand_chart
 from . import test_buyer_tour
+from . import test_ledger_defaults
