@@ -29,3 +29,4 @@ from . import test_reconciliation_adjusting_once
 from . import test_demand_chart
 from . import test_buyer_tour
 from . import test_ledger_defaults
+from . import test_dashboard

@@ -14,6 +14,10 @@ registry.category("web_tour.tours").add("running_inventory_buyer_tour", {
             run: "click",
         },
         {
+            content: "The overview's headline: the chair will run out",
+            trigger: '.o_running_inventory_headline_card[data-key="stockout_risk"]:contains("At Risk of Stockout")',
+        },
+        {
             content: "Open the Operations menu",
             trigger: '.o_menu_sections button:contains("Operations")',
             run: "click",
