@@ -30,3 +30,4 @@ from . import test_demand_chart
 from . import test_buyer_tour
 from . import test_ledger_defaults
 from . import test_dashboard
+from . import test_screen_labels
