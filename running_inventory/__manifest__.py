@@ -39,6 +39,7 @@
         "report/running_inventory_reconciliation_templates.xml",
         "views/running_inventory_reconciliation_views.xml",
         "views/running_inventory_reconciliation_adjust_views.xml",
+        "views/stock_picking_type_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [
@@ -49,6 +50,9 @@
         "demo/running_inventory_count_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "running_inventory/static/src/**/*",
+        ],
         "web.assets_tests": [
             "running_inventory/static/tests/tours/*.js",
         ],

@@ -11,6 +11,18 @@ from ..tools.valuation_sql import owned_by_company_sql, valued_location_sql
 
 VALUE_GROUPS = "account.group_account_readonly,account.group_account_invoice"
 
+# The aggregator of the running columns: a group shows the balance after its last row (the
+# closing balance), read only where it is one balance: {field: the columns it runs over}.
+# A group of several products (a category, a month) shows none: their closings are not one row.
+LAST_AGGREGATOR = "last"
+RUNNING_PARTITIONS = {
+    "running_quantity": ("company_id", "product_id"),
+    "running_value": ("company_id", "product_id"),
+    "unit_cost": ("company_id", "product_id"),
+    "running_quantity_location": ("company_id", "product_id", "location_id"),
+    "running_quantity_lot": ("company_id", "product_id", "lot_id"),
+}
+
 ROW_TYPES = [
     ("movement", "Movement"),
     ("revaluation", "Revaluation"),
@@ -120,21 +132,21 @@ class RunningInventoryLedger(models.Model):
     quantity_out = fields.Float(string="Out", digits="Product Unit", readonly=True)
     running_quantity = fields.Float(
         digits="Product Unit",
-        aggregator=None,
+        aggregator=LAST_AGGREGATOR,
         readonly=True,
         help="On hand after this row, for the product in the company.",
     )
     running_quantity_location = fields.Float(
         string="Running Quantity (Location)",
         digits="Product Unit",
-        aggregator=None,
+        aggregator=LAST_AGGREGATOR,
         readonly=True,
         help="On hand after this row, for the product in this location.",
     )
     running_quantity_lot = fields.Float(
         string="Running Quantity (Lot)",
         digits="Product Unit",
-        aggregator=None,
+        aggregator=LAST_AGGREGATOR,
         readonly=True,
         help="On hand after this row, for the product's lot or serial number.",
     )
@@ -142,14 +154,14 @@ class RunningInventoryLedger(models.Model):
     value_in = fields.Monetary(readonly=True, groups=VALUE_GROUPS)
     value_out = fields.Monetary(readonly=True, groups=VALUE_GROUPS)
     running_value = fields.Monetary(
-        aggregator=None,
+        aggregator=LAST_AGGREGATOR,
         readonly=True,
         groups=VALUE_GROUPS,
         help="Stock value of the product after this row: the balance of its stock accounts for "
         "perpetual products, the sum of Odoo's move values otherwise.",
     )
     unit_cost = fields.Monetary(
-        aggregator=None,
+        aggregator=LAST_AGGREGATOR,
         readonly=True,
         groups=VALUE_GROUPS,
         help="Running value divided by running quantity, after this row.",
@@ -185,6 +197,34 @@ class RunningInventoryLedger(models.Model):
     ):
         with self._without_jit():
             return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        """The running columns aggregate as their closing balance (see RUNNING_PARTITIONS):
+        the value of the group's last row in the ledger's order, when the group's rows are
+        one running balance; empty otherwise. The web client asks a monetary column's
+        ``sum_currency`` too: the same closing balance, never a sum of balances."""
+        fname, _sep, func = aggregate_spec.partition(":")
+        if fname not in RUNNING_PARTITIONS or func not in (LAST_AGGREGATOR, "sum_currency"):
+            return super()._read_group_select(aggregate_spec, query)
+        if func == "sum_currency" and self._fields[fname].aggregator != LAST_AGGREGATOR:
+            return super()._read_group_select(aggregate_spec, query)
+        self._check_field_access(self._fields[fname], "read")
+        column = self._field_to_sql(self._table, fname, query)
+        partition = SQL(", ").join(
+            self._field_to_sql(self._table, name, query) for name in RUNNING_PARTITIONS[fname]
+        )
+        order = SQL(", ").join(
+            SQL("%s DESC", self._field_to_sql(self._table, name, query))
+            for name in ("date", "sequence", "id")
+        )
+        return SQL(
+            "CASE WHEN COUNT(DISTINCT ROW(%(partition)s)) = 1 "
+            "THEN (ARRAY_AGG(%(column)s ORDER BY %(order)s))[1] END",
+            partition=partition,
+            column=column,
+            order=order,
+        )
 
     @api.model
     def search_count(self, domain, limit=None):

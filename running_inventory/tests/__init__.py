@@ -28,3 +28,8 @@ from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
 from . import test_cron_batches
 from . import test_readonly_reads
+from . import test_demand_chart
+from . import test_buyer_tour
+from . import test_ledger_defaults
+from . import test_dashboard
+from . import test_screen_labels
