@@ -39,6 +39,7 @@
         "report/running_inventory_reconciliation_templates.xml",
         "views/running_inventory_reconciliation_views.xml",
         "views/running_inventory_reconciliation_adjust_views.xml",
+        "views/stock_picking_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

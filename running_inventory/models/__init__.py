@@ -30,3 +30,4 @@ from . import running_inventory_reconciliation_difference
 from . import running_inventory_reconciliation_interim
 from . import stock_lot
 from . import stock_quant
+from . import stock_picking
