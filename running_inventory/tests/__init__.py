@@ -27,3 +27,4 @@ from . import test_consigned_goods
 from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
 from . import test_entry_links
+from . import test_reconciliation_validation
