@@ -40,6 +40,8 @@
         "views/running_inventory_reconciliation_views.xml",
         "views/running_inventory_reconciliation_adjust_views.xml",
         "views/stock_picking_views.xml",
+        "security/running_inventory_interim_report_security.xml",
+        "report/running_inventory_interim_report_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [

@@ -28,3 +28,4 @@ from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
 from . import test_entry_links
 from . import test_reconciliation_validation
+from . import test_interim_report
