@@ -50,6 +50,7 @@
         "demo/running_inventory_reconciliation_demo.xml",
         "demo/stock_warehouse_orderpoint_demo.xml",
         "demo/running_inventory_count_demo.xml",
+        "demo/running_inventory_reconciliation_compute_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -276,6 +276,17 @@ class RunningInventoryReconciliation(models.Model):
         if not (self.env.su or self.env.user.has_group(ACCOUNTING_USER_GROUP)):
             raise AccessError(self.env._("Only accounting users can compute reconciliations."))
 
+    @api.model
+    def _demo_recompute_reconciliation(self):
+        """Demo data only: compute the demo reconciliation again, at today, once the demo data
+        of the addon (and of each bridge, installed after it) has posted its flows."""
+        reconciliation = self.env.ref(
+            "running_inventory.running_inventory_reconciliation_demo", raise_if_not_found=False
+        )
+        if reconciliation and reconciliation.state != "validated":
+            reconciliation.date = fields.Date.context_today(reconciliation)
+            reconciliation.action_compute()
+
     # ------------------------------------------------------------------
     # Scheduled check
     # ------------------------------------------------------------------

@@ -29,3 +29,5 @@ from . import test_reconciliation_adjusting_once
 from . import test_entry_links
 from . import test_reconciliation_validation
 from . import test_interim_report
+from . import test_demo_truth
+from . import test_reconciliation_tour
