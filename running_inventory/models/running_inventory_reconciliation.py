@@ -93,9 +93,7 @@ class RunningInventoryReconciliation(models.Model):
         help="Validated: signed off, locked; it can no longer be recomputed or adjusted, only "
         "its validation reversed (kept in the chatter).",
     )
-    validated_by_id = fields.Many2one(
-        "res.users", string="Validated By", readonly=True, copy=False, tracking=True
-    )
+    validated_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     validated_on = fields.Datetime(readonly=True, copy=False, tracking=True)
     computed_adjustment_count = fields.Integer(
         readonly=True,
