@@ -40,6 +40,9 @@
         "views/running_inventory_reconciliation_views.xml",
         "views/running_inventory_reconciliation_adjust_views.xml",
         "views/stock_picking_type_views.xml",
+        "views/stock_picking_views.xml",
+        "security/running_inventory_interim_report_security.xml",
+        "report/running_inventory_interim_report_views.xml",
     ],
     "post_init_hook": "post_init_hook",
     "demo": [
@@ -48,6 +51,7 @@
         "demo/running_inventory_reconciliation_demo.xml",
         "demo/stock_warehouse_orderpoint_demo.xml",
         "demo/running_inventory_count_demo.xml",
+        "demo/running_inventory_reconciliation_compute_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

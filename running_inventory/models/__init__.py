@@ -31,3 +31,4 @@ from . import running_inventory_reconciliation_interim
 from . import stock_lot
 from . import stock_quant
 from . import running_inventory_dashboard
+from . import stock_picking

@@ -369,3 +369,66 @@ class AccountMove(models.Model):
                 )
                 vals_list += line._prepare_perpetual_invoice_cost_pair(quantity, cost, sale_line)
         return vals_list
+
+    # ------------------------------------------------------------------
+    # Links of the perpetual valuation's entries to what caused them
+    # ------------------------------------------------------------------
+
+    is_perpetual_valuation_entry = fields.Boolean(
+        compute="_compute_perpetual_links",
+        string="Perpetual Stock Valuation Entry",
+    )
+    perpetual_stock_move_ids = fields.Many2many(
+        "stock.move",
+        compute="_compute_perpetual_links",
+        string="Stock Movements Valued",
+    )
+    perpetual_picking_ids = fields.Many2many(
+        "stock.picking",
+        compute="_compute_perpetual_links",
+        string="Transfers Valued",
+    )
+    perpetual_picking_count = fields.Integer(compute="_compute_perpetual_links")
+
+    @api.depends("line_ids.stock_move_id", "line_ids.stock_valuation_kind", "stock_move_ids")
+    def _compute_perpetual_links(self):
+        for move in self:
+            lines = move.line_ids
+            stock_moves = lines.stock_move_id | move.stock_move_ids
+            move.is_perpetual_valuation_entry = any(lines.mapped("stock_valuation_kind"))
+            move.perpetual_stock_move_ids = stock_moves
+            move.perpetual_picking_ids = stock_moves.picking_id
+            move.perpetual_picking_count = len(stock_moves.picking_id)
+
+    def action_view_perpetual_pickings(self):
+        """The transfers whose movements this entry values."""
+        self.ensure_one()
+        return self._get_perpetual_records_action(
+            "stock.action_picking_tree_all", self.perpetual_picking_ids, "stock.view_picking_form"
+        )
+
+    def action_view_perpetual_stock_moves(self):
+        """The stock movements this entry values."""
+        self.ensure_one()
+        return self._get_perpetual_records_action(
+            "stock.stock_move_action", self.perpetual_stock_move_ids
+        )
+
+    def action_view_perpetual_valuation_entries(self):
+        """The stock valuation entries this bill or invoice caused."""
+        self.ensure_one()
+        return self._get_perpetual_records_action(
+            "account.action_move_journal_line", self.perpetual_valuation_move_ids
+        )
+
+    @api.model
+    def _get_perpetual_records_action(self, action_xml_id, records, form_xml_id=None):
+        """Odoo's window action `action_xml_id` on `records`: the form of a single one (when
+        `form_xml_id` is given), else the list of them."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(action_xml_id)
+        if form_xml_id and len(records) == 1:
+            action.update(views=[(self.env.ref(form_xml_id).id, "form")], res_id=records.id)
+        else:
+            action["domain"] = [("id", "in", records.ids)]
+        action["context"] = {"create": False}
+        return action

@@ -92,7 +92,10 @@ class RunningInventoryPosting(models.AbstractModel):
         if products:
             run = PostingRun()
             lines = service._true_up_to_stock_value([], products, run)
-            service._post_dated_lines(lines, run)
+            ref = service.env._(
+                "Cost change: %(products)s", products=", ".join(products.mapped("display_name"))
+            )
+            service._post_dated_lines(lines, run, ref=ref[:200])
 
     @api.model
     def _post_stock_account_changes(self, former_accounts):
@@ -212,7 +215,11 @@ class RunningInventoryPosting(models.AbstractModel):
             lines, moves.product_id, run, remainder_key=remainder_key
         )
         account_moves = self._post_dated_lines(
-            lines, run, origin=origin, date=self._get_perpetual_origin_date(origin)
+            lines,
+            run,
+            origin=origin,
+            date=self._get_perpetual_origin_date(origin),
+            ref=self._get_value_change_reference(moves),
         )
         # A movement posted at zero value that gets a value now is posted from now on.
         revalued_ids = {line.stock_move_id for line in lines}
@@ -243,7 +250,9 @@ class RunningInventoryPosting(models.AbstractModel):
             _quantity,
         ) in order_lines._get_perpetual_interim_balances().items():
             lines += self._prepare_interim_clearing_lines(order_line, balance, run)
-        self._post_dated_lines(lines, run, origin=origin)
+        orders = ", ".join(sorted(set(order_lines.order_id.mapped("name"))))
+        ref = self.env._("Interim clearing: %(orders)s", orders=orders)[:200]
+        self._post_dated_lines(lines, run, origin=origin, ref=ref)
 
     def _collect_movement_lines(self, moves, run):
         lines = []
@@ -565,6 +574,12 @@ class RunningInventoryPosting(models.AbstractModel):
                 )
             )
         return entries
+
+    def _get_value_change_reference(self, moves):
+        """Reference of a revaluation caused by no document (a value set on a movement, a
+        corrected quantity): the movements it re-values."""
+        references = sorted({move._get_perpetual_reference() for move in moves})
+        return self.env._("Revaluation: %(moves)s", moves=", ".join(references))[:200]
 
     def _post_dated_lines(self, lines, run, origin=None, date=None, ref=None):
         """Post lines that are not tied to a movement's date (value changes, clearings): in

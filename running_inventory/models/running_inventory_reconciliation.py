@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools.bulk import end_of_day, insert_records, insert_relations
@@ -24,6 +24,8 @@ ADJUSTABLE_CAUSES = ("unposted_move", "manual_entry", "value_not_posted", "round
 # A residual of up to this many units of the currency's rounding is rounding.
 ROUNDING_TOLERANCE = 2
 ACCOUNTING_USER_GROUP = "account.group_account_invoice"
+# Who signs a reconciliation off, and reverses a sign-off: who adjusts the books.
+ACCOUNTING_MANAGER_GROUP = "account.group_account_manager"
 # What action_compute stores: no user writes it (see _ensure_figures_untouched).
 FIGURE_FIELDS = frozenset(
     {
@@ -34,8 +36,13 @@ FIGURE_FIELDS = frozenset(
         "difference",
         "difference_count",
         "has_difference",
+        "validated_by_id",
+        "validated_on",
+        "computed_adjustment_count",
     }
 )
+# What a validated reconciliation keeps as it was signed off.
+LOCKED_FIELDS = FIGURE_FIELDS | {"name", "date", "category_ids", "company_id", "kind"}
 
 
 class RunningInventoryReconciliation(models.Model):
@@ -79,7 +86,20 @@ class RunningInventoryReconciliation(models.Model):
         readonly=True,
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Computed")], default="draft", readonly=True, tracking=True
+        [("draft", "Draft"), ("done", "Computed"), ("validated", "Validated")],
+        default="draft",
+        readonly=True,
+        tracking=True,
+        help="Validated: signed off, locked; it can no longer be recomputed or adjusted, only "
+        "its validation reversed (kept in the chatter).",
+    )
+    validated_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
+    validated_on = fields.Datetime(readonly=True, copy=False, tracking=True)
+    computed_adjustment_count = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="The posted adjusting entries when the figures were computed: one posted since "
+        "makes them stale until recomputed.",
     )
     computed_on = fields.Datetime(readonly=True)
     line_ids = fields.One2many(
@@ -117,7 +137,27 @@ class RunningInventoryReconciliation(models.Model):
 
     def write(self, vals):
         self._ensure_figures_untouched(set(vals))
+        self._ensure_not_validated(set(vals))
         return super().write(vals)
+
+    def unlink(self):
+        self._ensure_not_validated(LOCKED_FIELDS)
+        return super().unlink()
+
+    def _ensure_not_validated(self, fnames=LOCKED_FIELDS):
+        """A validated reconciliation is the signed-off month-end file: nothing of it changes
+        but through the reversal of its validation (action_reset_validation)."""
+        if self.env.context.get("reconciliation_validation") or not fnames & LOCKED_FIELDS:
+            return
+        validated = self.filtered(lambda r: r.state == "validated")
+        if validated:
+            raise UserError(
+                self.env._(
+                    "The reconciliation %(names)s is validated: it can no longer be recomputed, "
+                    "adjusted or changed. Reverse its validation first, or create a new one.",
+                    names=", ".join(validated.mapped("name")),
+                )
+            )
 
     def _ensure_figures_untouched(self, fnames):
         """The figures and the state are the computation's (action_compute), for every user but
@@ -138,6 +178,7 @@ class RunningInventoryReconciliation(models.Model):
     def action_compute(self):
         """(Re)compute the figures: every product line, the differences and their causes."""
         self._ensure_accounting_user()
+        self._ensure_not_validated()
         for reconciliation in self:
             reconciliation._evaluate_figures()
         return True
@@ -145,6 +186,7 @@ class RunningInventoryReconciliation(models.Model):
     def action_open_adjust(self):
         """The adjusting entry for the selected (else all open) differences."""
         self.ensure_one()
+        self._ensure_not_validated()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Adjust Differences"),
@@ -163,9 +205,86 @@ class RunningInventoryReconciliation(models.Model):
         action["domain"] = [("reconciliation_id", "=", self.id)]
         return action
 
+    def action_validate(self):
+        """Sign the computed figures off: who and when; the reconciliation is locked."""
+        self._ensure_accounting_manager()
+        self._ensure_not_validated()
+        for reconciliation in self:
+            reconciliation._check_validable()
+        self.sudo().with_context(reconciliation_validation=True).write(
+            {
+                "state": "validated",
+                "validated_by_id": self.env.uid,
+                "validated_on": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def _check_validable(self):
+        self.ensure_one()
+        if self.state != "done":
+            raise UserError(
+                self.env._(
+                    "Compute the reconciliation %(name)s before validating it.", name=self.name
+                )
+            )
+        if self._count_posted_adjustments() != self.computed_adjustment_count:
+            raise UserError(
+                self.env._(
+                    "Adjusting entries were posted since the reconciliation %(name)s was "
+                    "computed: recompute it, then validate the figures the books hold now.",
+                    name=self.name,
+                )
+            )
+
+    def _count_posted_adjustments(self):
+        self.ensure_one()
+        return len(self.adjustment_move_ids.filtered(lambda move: move.state == "posted"))
+
+    def action_reset_validation(self):
+        """Reverse a validation: the figures can be recomputed again; the chatter keeps who
+        validated them, when, and who reversed it."""
+        self._ensure_accounting_manager()
+        for reconciliation in self:
+            if reconciliation.state != "validated":
+                raise UserError(
+                    self.env._(
+                        "The reconciliation %(name)s is not validated.", name=reconciliation.name
+                    )
+                )
+            reconciliation.message_post(
+                body=self.env._(
+                    "Validation by %(user)s on %(date)s reversed by %(reverser)s.",
+                    user=reconciliation.validated_by_id.name,
+                    date=fields.Datetime.to_string(reconciliation.validated_on),
+                    reverser=self.env.user.name,
+                )
+            )
+        self.sudo().with_context(reconciliation_validation=True).write(
+            {"state": "done", "validated_by_id": False, "validated_on": False}
+        )
+        return True
+
+    def _ensure_accounting_manager(self):
+        if not (self.env.su or self.env.user.has_group(ACCOUNTING_MANAGER_GROUP)):
+            raise AccessError(
+                self.env._("Only an accounting administrator can validate reconciliations.")
+            )
+
     def _ensure_accounting_user(self):
         if not (self.env.su or self.env.user.has_group(ACCOUNTING_USER_GROUP)):
             raise AccessError(self.env._("Only accounting users can compute reconciliations."))
+
+    @api.model
+    def _demo_recompute_reconciliation(self):
+        """Demo data only: compute the demo reconciliation again, at today, once the demo data
+        of the addon (and of each bridge, installed after it) has posted its flows."""
+        reconciliation = self.env.ref(
+            "running_inventory.running_inventory_reconciliation_demo", raise_if_not_found=False
+        )
+        if reconciliation and reconciliation.state != "validated":
+            reconciliation.date = fields.Date.context_today(reconciliation)
+            reconciliation.action_compute()
 
     # ------------------------------------------------------------------
     # Scheduled check
@@ -253,6 +372,7 @@ class RunningInventoryReconciliation(models.Model):
             {
                 "state": "done",
                 "computed_on": fields.Datetime.now(),
+                "computed_adjustment_count": self._count_posted_adjustments(),
                 **self._prepare_totals(lines, causes),
             }
         )

@@ -25,6 +25,8 @@ class StockMove(models.Model):
         "Zero value: the movement is done at no value, so it posts nothing; it still counts in "
         "the running ledger with its quantity.",
     )
+    # Odoo passes 'stock_move_id' as this field's label.
+    account_move_id = fields.Many2one(string="Journal Entry")
     valuation_line_ids = fields.One2many(
         "account.move.line",
         "stock_move_id",

@@ -33,3 +33,8 @@ from . import test_buyer_tour
 from . import test_ledger_defaults
 from . import test_dashboard
 from . import test_screen_labels
+from . import test_entry_links
+from . import test_reconciliation_validation
+from . import test_interim_report
+from . import test_demo_truth
+from . import test_reconciliation_tour

@@ -14,7 +14,7 @@ def create_demand_demo_history(env, location, product, quantities):
     day ``i + 1`` days ago (nothing on days with 0). Odoo dates a move when it is done; the
     history is back-dated afterwards, one write per day.
 
-    :return: the ids of the moves
+    :return: the ids of the moves, the opening inventory that stocks them first
     """
     product = env["product.product"].browse(product)
     location = env["stock.location"].browse(location)
@@ -34,7 +34,22 @@ def create_demand_demo_history(env, location, product, quantities):
                 "origin": "Demand history (demo)",
             }
         )
-    moves = env["stock.move"].create(vals_list)
+    if not vals_list:
+        return []
+    # The goods were on the shelf before they left: an opening inventory the day before the
+    # first delivery, so that the history never shows negative stock.
+    opening = env["stock.move"].create(
+        {
+            "product_id": product.id,
+            "product_uom_qty": sum(vals["product_uom_qty"] for vals in vals_list),
+            "location_id": product.with_company(location.company_id).property_stock_inventory.id,
+            "location_dest_id": location.id,
+            "is_inventory": True,
+            "origin": "Opening stock (demo)",
+        }
+    )
+    moves = opening | env["stock.move"].create(vals_list)
+    dates.insert(0, dates[-1] - timedelta(days=1))
     moves._action_confirm()
     for move in moves:
         move.quantity = move.product_uom_qty

@@ -132,6 +132,7 @@ class RunningInventoryReconciliationAdjust(models.TransientModel):
         self.ensure_one()
         if not (self.env.su or self.env.user.has_group("account.group_account_manager")):
             raise AccessError(self.env._("Only an accounting administrator can adjust the books."))
+        self.reconciliation_id._ensure_not_validated()
         differences = self._get_valid_differences()
         entry = (
             self.env["account.move"]
