@@ -315,3 +315,28 @@ def test_counts_and_plans_take_finite_sane_numbers(odoo_server, admin_client, co
     )
     assert error.name == "odoo.exceptions.UserError"
     assert "not of" in error.message
+
+
+def test_company_count_thresholds_take_finite_sane_numbers(odoo_server, admin_client):
+    [admin] = admin_client.execute("res.users", "read", [admin_client.uid], ["company_id"])
+    company = [admin["company_id"][0]]
+    fnames = ["count_threshold_quantity_percent", "count_threshold_value"]
+    [before] = admin_client.execute("res.company", "read", company, fnames)
+    hostile = [float("nan"), float("inf"), float("-inf"), -1.0, 1e300, "5", [5]]
+    for fname in fnames:
+        for value in hostile:
+            error = _refused(admin_client.execute, "res.company", "write", company, {fname: value})
+            assert error.name == "odoo.exceptions.ValidationError", (fname, value)
+            assert "must be a number from 0 to" in error.message
+            # The settings screen, which rounds the amount before the company does.
+            error = _refused(admin_client.execute, "res.config.settings", "create", {fname: value})
+            assert error.name == "odoo.exceptions.ValidationError", (fname, value)
+    assert admin_client.execute("res.company", "read", company, fnames) == [before]
+    # Sane values still go through, from the settings as from the company.
+    settings = admin_client.execute(
+        "res.config.settings", "create", {"count_threshold_quantity_percent": 7.5}
+    )
+    admin_client.execute("res.config.settings", "execute", [settings])
+    [after] = admin_client.execute("res.company", "read", company, fnames)
+    assert after["count_threshold_quantity_percent"] == 7.5
+    admin_client.execute("res.company", "write", company, {f: before[f] for f in fnames})

@@ -1,3 +1,4 @@
+from . import running_inventory_bounds_mixin
 from . import res_company
 from . import running_inventory_blind_mixin
 from . import product_category

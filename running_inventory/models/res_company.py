@@ -7,6 +7,11 @@ from odoo.fields import Domain
 from ..tools.stock_valuation import split_by_quantity
 
 PERPETUAL = "perpetual"
+# What a recount threshold may be: a share of the expected quantity, an amount.
+COUNT_THRESHOLD_BOUNDS = {
+    "count_threshold_quantity_percent": (0, 1000),
+    "count_threshold_value": (0, 10**12),
+}
 
 
 def sets_account_or_journal(records, vals):
@@ -22,7 +27,9 @@ def sets_account_or_journal(records, vals):
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "running.inventory.bounds.mixin"]
+    _number_bounds = COUNT_THRESHOLD_BOUNDS
 
     inventory_valuation = fields.Selection(
         selection_add=[(PERPETUAL, "Perpetual (at each movement)")],
