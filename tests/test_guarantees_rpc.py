@@ -340,3 +340,57 @@ def test_company_count_thresholds_take_finite_sane_numbers(odoo_server, admin_cl
     [after] = admin_client.execute("res.company", "read", company, fnames)
     assert after["count_threshold_quantity_percent"] == 7.5
     admin_client.execute("res.company", "write", company, {f: before[f] for f in fnames})
+
+
+def _periodic_company_with_stock(admin):
+    """A new company in Odoo's periodic mode with stock on hand, and a category of its own
+    product: (company id, category id)."""
+    suffix = uuid.uuid4().hex[:6]
+    company = admin.execute("res.company", "create", {"name": f"Periodic {suffix}"})
+    admin.execute("res.users", "write", [admin.uid], {"company_ids": [(4, company)]})
+    in_company = {"context": {"allowed_company_ids": [company]}}
+    category = admin.execute("product.category", "create", {"name": f"Periodic {suffix}"})
+    product = admin.execute(
+        "product.product",
+        "create",
+        {"name": f"Periodic widget {suffix}", "is_storable": True, "categ_id": category},
+    )
+    warehouse_id = admin.execute(
+        "stock.warehouse",
+        "create",
+        {"name": f"Periodic {suffix}", "code": suffix[:5], "company_id": company},
+        **in_company,
+    )
+    [warehouse] = admin.execute(
+        "stock.warehouse", "read", [warehouse_id], ["lot_stock_id"], **in_company
+    )
+    quant = admin.execute(
+        "stock.quant",
+        "create",
+        {
+            "product_id": product,
+            "location_id": warehouse["lot_stock_id"][0],
+            "inventory_quantity": 3.0,
+        },
+        context={"allowed_company_ids": [company], "inventory_mode": True},
+    )
+    admin.execute("stock.quant", "action_apply_inventory", [quant], **in_company)
+    return company, category
+
+
+def test_go_live_context_key_bypasses_nothing(odoo_server, admin_client):
+    company, category = _periodic_company_with_stock(admin_client)
+    forged = {"allowed_company_ids": [company], "perpetual_go_live": True}
+    for model, record, vals in [
+        ("res.company", company, {"inventory_valuation": "perpetual"}),
+        ("product.category", category, {"property_valuation": "perpetual"}),
+    ]:
+        error = _refused(admin_client.execute, model, "write", [record], vals, context=forged)
+        assert error.name == "odoo.exceptions.UserError", model
+        assert "has stock on hand" in error.message
+    [company_mode] = admin_client.execute("res.company", "read", [company], ["inventory_valuation"])
+    assert company_mode["inventory_valuation"] != "perpetual"
+    [category_mode] = admin_client.execute(
+        "product.category", "read", [category], ["property_valuation"], context=forged
+    )
+    assert category_mode["property_valuation"] != "perpetual"

@@ -98,9 +98,10 @@ class StockValuationGoLive(models.TransientModel):
         self._ensure_not_live()
         self._check_open_period()
         company._perpetual_setup_accounts()
-        wizard = self.with_company(company).with_context(perpetual_go_live=True)
-        entry = wizard._post_opening_entry()
-        wizard._switch_mode()
+        wizard = self.with_company(company)
+        with company._going_live():
+            entry = wizard._post_opening_entry()
+            wizard._switch_mode()
         company.perpetual_valuation_date = fields.Datetime.now()
         if not entry:
             return {"type": "ir.actions.act_window_close"}
