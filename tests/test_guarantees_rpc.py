@@ -394,3 +394,45 @@ def test_go_live_context_key_bypasses_nothing(odoo_server, admin_client):
         "product.category", "read", [category], ["property_valuation"], context=forged
     )
     assert category_mode["property_valuation"] != "perpetual"
+
+
+def test_deleting_a_quant_goes_through_the_approval_gate(odoo_server, admin_client, counted):
+    login = f"stock_manager_{uuid.uuid4().hex[:6]}"
+    admin_client.execute(
+        "res.users",
+        "create",
+        {
+            "name": login,
+            "login": login,
+            "password": login,
+            "group_ids": [(6, 0, [_ref(admin_client, "stock.group_stock_manager")])],
+        },
+    )
+    manager = _client(odoo_server, login)
+    [quant_id] = counted["quants"]
+    # Odoo gives no one the right to delete quants...
+    error = _refused(manager.execute, "stock.quant", "unlink", [quant_id])
+    assert error.name == ACCESS_ERROR
+    # ... but a database may give it to stock managers: Odoo then counts the deleted quant to
+    # zero and applies it, 4 lost, over the demo plan's 5 %.
+    access = admin_client.execute(
+        "ir.model.access",
+        "create",
+        {
+            "name": "stock managers delete quants",
+            "model_id": _ref(admin_client, "stock.model_stock_quant"),
+            "group_id": _ref(admin_client, "stock.group_stock_manager"),
+            "perm_read": True,
+            "perm_unlink": True,
+        },
+    )
+    try:
+        for client in (manager, admin_client):
+            error = _refused(client.execute, "stock.quant", "unlink", [quant_id])
+            assert error.name == "odoo.exceptions.UserError"
+            assert "recount thresholds" in error.message
+    finally:
+        admin_client.execute("ir.model.access", "unlink", [access])
+    assert _on_hand(admin_client, quant_id) == 4.0
+    [quant] = admin_client.execute("stock.quant", "read", [quant_id], ["inventory_quantity_set"])
+    assert not quant["inventory_quantity_set"]
