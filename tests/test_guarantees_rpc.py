@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from .odoo_server import JsonRpcClient, RpcError
-from .test_posting_rpc import NO_SMS, _receipt, _ref
+from .test_posting_rpc import NO_SMS, _receipt, _ref, _user
 
 ACCESS_ERROR = "odoo.exceptions.AccessError"
 PRODUCT_FIGURES = ["qty_available", "virtual_available", "free_qty", "incoming_qty", "total_value"]
@@ -182,16 +182,7 @@ def _on_hand(admin, quant_id):
 
 def test_physical_inventory_goes_through_the_approval_gate(odoo_server, admin_client, counted):
     login = f"stock_user_{uuid.uuid4().hex[:6]}"
-    admin_client.execute(
-        "res.users",
-        "create",
-        {
-            "name": login,
-            "login": login,
-            "password": login,
-            "group_ids": [(6, 0, [_ref(admin_client, "stock.group_stock_user")])],
-        },
-    )
+    _user(admin_client, login, ["stock.group_stock_user"])
     stock_user = _client(odoo_server, login)
     [quant_id] = counted["quants"]
     # Within the demo plan's thresholds (5 %, 100.00): applied as in Odoo.
@@ -398,16 +389,7 @@ def test_go_live_context_key_bypasses_nothing(odoo_server, admin_client):
 
 def test_deleting_a_quant_goes_through_the_approval_gate(odoo_server, admin_client, counted):
     login = f"stock_manager_{uuid.uuid4().hex[:6]}"
-    admin_client.execute(
-        "res.users",
-        "create",
-        {
-            "name": login,
-            "login": login,
-            "password": login,
-            "group_ids": [(6, 0, [_ref(admin_client, "stock.group_stock_manager")])],
-        },
-    )
+    _user(admin_client, login, ["stock.group_stock_manager"])
     manager = _client(odoo_server, login)
     [quant_id] = counted["quants"]
     # Odoo gives no one the right to delete quants...
@@ -436,3 +418,24 @@ def test_deleting_a_quant_goes_through_the_approval_gate(odoo_server, admin_clie
     assert _on_hand(admin_client, quant_id) == 4.0
     [quant] = admin_client.execute("stock.quant", "read", [quant_id], ["inventory_quantity_set"])
     assert not quant["inventory_quantity_set"]
+
+
+def test_counter_derives_no_quantity_from_weights(odoo_server, admin_client, counted):
+    admin_client.execute("product.product", "write", [counted["product"]], {"weight": 2.5})
+    [quant] = admin_client.execute("stock.quant", "read", counted["quants"], ["location_id"])
+    location = quant["location_id"][0]
+    [weights] = admin_client.execute("stock.location", "read", [location], ["net_weight"])
+    assert weights["net_weight"] >= 10.0  # the 4 counted, at 2.5 each
+    counter = _client(odoo_server, "counter")
+    assert counter.execute("stock.location", "read", [location], ["name"])
+    for fname in ["net_weight", "forecast_weight", "is_empty", "quant_ids"]:
+        error = _refused(counter.execute, "stock.location", "read", [location], [fname])
+        assert error.name == ACCESS_ERROR, fname
+    # Searching by emptiness tells nothing either: to a counter, every location is empty.
+    domain = [("id", "=", location), ("is_empty", "=", False)]
+    assert counter.execute("stock.location", "search", domain) == []
+    assert "net_weight" not in counter.execute("stock.location", "fields_get", [], ["type"])
+    package = admin_client.execute("stock.package", "create", {"name": "Counted crate"})
+    for fname in ["content_description", "quant_ids", "contained_quant_ids"]:
+        error = _refused(counter.execute, "stock.package", "read", [package], [fname])
+        assert error.name == ACCESS_ERROR, fname

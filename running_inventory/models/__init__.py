@@ -30,4 +30,5 @@ from . import running_inventory_reconciliation_account
 from . import running_inventory_reconciliation_difference
 from . import running_inventory_reconciliation_interim
 from . import stock_lot
+from . import stock_package
 from . import stock_quant
