@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import models
 from odoo.tools import SQL
 
+from ..tools.rpc import rpc_record
 from ..tools.stock_valuation import split_by_quantity
 from ..tools.valuation_sql import valued_location_sql
 from .product_category import PRODUCT_ACCOUNTS
@@ -200,6 +201,7 @@ class ProductProduct(models.Model):
             values.update({(product.id, account_id): share for account_id, share in shares.items()})
         return values
 
+    @rpc_record
     def action_open_running_ledger(self):
         """The running stock ledger of this product."""
         self.ensure_one()

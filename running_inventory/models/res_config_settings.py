@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..tools.rpc import rpc_record
 from .res_company import COUNT_THRESHOLD_BOUNDS
 
 
@@ -38,6 +39,7 @@ class ResConfigSettings(models.TransientModel):  # pylint: disable=no-wizard-in-
         related="company_id.count_threshold_value", readonly=False
     )
 
+    @rpc_record
     def action_open_perpetual_go_live(self):
         self.ensure_one()
         return self.env["ir.actions.act_window"]._for_xml_id(

@@ -9,6 +9,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
+from ..tools.rpc import rpc_record, rpc_records
+
 ABC_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
 # Where goods go when a warehouse consumes them: sold, used in production, sent to another
 # warehouse. Inventory losses and scrap are not consumption.
@@ -210,11 +212,13 @@ class RunningInventoryCountPlan(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    @rpc_record
     def action_compute_abc_classification(self):
         self.check_access("write")
         self._compute_abc_classification()
         return self.action_view_classification()
 
+    @rpc_records
     def action_propose_counts(self):
         self.check_access("write")
         counts = self._propose_counts()
@@ -224,6 +228,7 @@ class RunningInventoryCountPlan(models.Model):
         action["domain"] = [("id", "in", counts.ids)]
         return action
 
+    @rpc_record
     def action_view_classification(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -232,6 +237,7 @@ class RunningInventoryCountPlan(models.Model):
         action["domain"] = [("plan_id", "=", self.id)]
         return action
 
+    @rpc_record
     def action_view_counts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

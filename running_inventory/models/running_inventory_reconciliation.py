@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools.bulk import end_of_day, insert_records, insert_relations
+from ..tools.rpc import rpc_record, rpc_records
 from ..tools.stock_valuation import sort_key, split_by_quantity
 from ..tools.valuation_sql import valued_location_sql
 
@@ -135,6 +136,7 @@ class RunningInventoryReconciliation(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    @rpc_records
     def action_compute(self):
         """(Re)compute the figures: every product line, the differences and their causes."""
         self._ensure_accounting_user()
@@ -142,6 +144,7 @@ class RunningInventoryReconciliation(models.Model):
             reconciliation._evaluate_figures()
         return True
 
+    @rpc_record
     def action_open_adjust(self):
         """The adjusting entry for the selected (else all open) differences."""
         self.ensure_one()
@@ -154,6 +157,7 @@ class RunningInventoryReconciliation(models.Model):
             "context": {"default_reconciliation_id": self.id},
         }
 
+    @rpc_record
     def action_open_differences(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

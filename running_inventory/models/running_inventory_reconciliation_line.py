@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from ..tools.bulk import end_of_day
+from ..tools.rpc import rpc_record
 
 
 class RunningInventoryReconciliationLine(models.Model):
@@ -30,6 +31,7 @@ class RunningInventoryReconciliationLine(models.Model):
         "running.inventory.reconciliation.difference", "line_id", string="Causes"
     )
 
+    @rpc_record
     def action_open_journal_items(self):
         """The journal items behind the book balance."""
         self.ensure_one()
@@ -47,6 +49,7 @@ class RunningInventoryReconciliationLine(models.Model):
             ],
         }
 
+    @rpc_record
     def action_open_ledger(self):
         """The product's running ledger up to the date."""
         self.ensure_one()

@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.res_company import PERPETUAL
+from ..tools.rpc import rpc_record
 from ..tools.valuation_line import OPENING, ValuationLine
 
 
@@ -88,6 +89,7 @@ class StockValuationGoLive(models.TransientModel):
             ]
             wizard.total_value = sum(wizard.line_ids.mapped("value"))
 
+    @rpc_record
     def action_go_live(self):
         self.ensure_one()
         if not (
