@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from .odoo_server import JsonRpcClient, RpcError
-from .test_posting_rpc import NO_SMS, _receipt, _ref
+from .test_posting_rpc import NO_SMS, _receipt, _ref, _user
 
 ACCESS_ERROR = "odoo.exceptions.AccessError"
 PRODUCT_FIGURES = ["qty_available", "virtual_available", "free_qty", "incoming_qty", "total_value"]
@@ -182,16 +182,7 @@ def _on_hand(admin, quant_id):
 
 def test_physical_inventory_goes_through_the_approval_gate(odoo_server, admin_client, counted):
     login = f"stock_user_{uuid.uuid4().hex[:6]}"
-    admin_client.execute(
-        "res.users",
-        "create",
-        {
-            "name": login,
-            "login": login,
-            "password": login,
-            "group_ids": [(6, 0, [_ref(admin_client, "stock.group_stock_user")])],
-        },
-    )
+    _user(admin_client, login, ["stock.group_stock_user"])
     stock_user = _client(odoo_server, login)
     [quant_id] = counted["quants"]
     # Within the demo plan's thresholds (5 %, 100.00): applied as in Odoo.
@@ -315,3 +306,136 @@ def test_counts_and_plans_take_finite_sane_numbers(odoo_server, admin_client, co
     )
     assert error.name == "odoo.exceptions.UserError"
     assert "not of" in error.message
+
+
+def test_company_count_thresholds_take_finite_sane_numbers(odoo_server, admin_client):
+    [admin] = admin_client.execute("res.users", "read", [admin_client.uid], ["company_id"])
+    company = [admin["company_id"][0]]
+    fnames = ["count_threshold_quantity_percent", "count_threshold_value"]
+    [before] = admin_client.execute("res.company", "read", company, fnames)
+    hostile = [float("nan"), float("inf"), float("-inf"), -1.0, 1e300, "5", [5]]
+    for fname in fnames:
+        for value in hostile:
+            error = _refused(admin_client.execute, "res.company", "write", company, {fname: value})
+            assert error.name == "odoo.exceptions.ValidationError", (fname, value)
+            assert "must be a number from 0 to" in error.message
+            # The settings screen, which rounds the amount before the company does.
+            error = _refused(admin_client.execute, "res.config.settings", "create", {fname: value})
+            assert error.name == "odoo.exceptions.ValidationError", (fname, value)
+    assert admin_client.execute("res.company", "read", company, fnames) == [before]
+    # Sane values still go through, from the settings as from the company.
+    settings = admin_client.execute(
+        "res.config.settings", "create", {"count_threshold_quantity_percent": 7.5}
+    )
+    admin_client.execute("res.config.settings", "execute", [settings])
+    [after] = admin_client.execute("res.company", "read", company, fnames)
+    assert after["count_threshold_quantity_percent"] == 7.5
+    admin_client.execute("res.company", "write", company, {f: before[f] for f in fnames})
+
+
+def _periodic_company_with_stock(admin):
+    """A new company in Odoo's periodic mode with stock on hand, and a category of its own
+    product: (company id, category id)."""
+    suffix = uuid.uuid4().hex[:6]
+    company = admin.execute("res.company", "create", {"name": f"Periodic {suffix}"})
+    admin.execute("res.users", "write", [admin.uid], {"company_ids": [(4, company)]})
+    in_company = {"context": {"allowed_company_ids": [company]}}
+    category = admin.execute("product.category", "create", {"name": f"Periodic {suffix}"})
+    product = admin.execute(
+        "product.product",
+        "create",
+        {"name": f"Periodic widget {suffix}", "is_storable": True, "categ_id": category},
+    )
+    warehouse_id = admin.execute(
+        "stock.warehouse",
+        "create",
+        {"name": f"Periodic {suffix}", "code": suffix[:5], "company_id": company},
+        **in_company,
+    )
+    [warehouse] = admin.execute(
+        "stock.warehouse", "read", [warehouse_id], ["lot_stock_id"], **in_company
+    )
+    quant = admin.execute(
+        "stock.quant",
+        "create",
+        {
+            "product_id": product,
+            "location_id": warehouse["lot_stock_id"][0],
+            "inventory_quantity": 3.0,
+        },
+        context={"allowed_company_ids": [company], "inventory_mode": True},
+    )
+    admin.execute("stock.quant", "action_apply_inventory", [quant], **in_company)
+    return company, category
+
+
+def test_go_live_context_key_bypasses_nothing(odoo_server, admin_client):
+    company, category = _periodic_company_with_stock(admin_client)
+    forged = {"allowed_company_ids": [company], "perpetual_go_live": True}
+    for model, record, vals in [
+        ("res.company", company, {"inventory_valuation": "perpetual"}),
+        ("product.category", category, {"property_valuation": "perpetual"}),
+    ]:
+        error = _refused(admin_client.execute, model, "write", [record], vals, context=forged)
+        assert error.name == "odoo.exceptions.UserError", model
+        assert "has stock on hand" in error.message
+    [company_mode] = admin_client.execute("res.company", "read", [company], ["inventory_valuation"])
+    assert company_mode["inventory_valuation"] != "perpetual"
+    [category_mode] = admin_client.execute(
+        "product.category", "read", [category], ["property_valuation"], context=forged
+    )
+    assert category_mode["property_valuation"] != "perpetual"
+
+
+def test_deleting_a_quant_goes_through_the_approval_gate(odoo_server, admin_client, counted):
+    login = f"stock_manager_{uuid.uuid4().hex[:6]}"
+    _user(admin_client, login, ["stock.group_stock_manager"])
+    manager = _client(odoo_server, login)
+    [quant_id] = counted["quants"]
+    # Odoo gives no one the right to delete quants...
+    error = _refused(manager.execute, "stock.quant", "unlink", [quant_id])
+    assert error.name == ACCESS_ERROR
+    # ... but a database may give it to stock managers: Odoo then counts the deleted quant to
+    # zero and applies it, 4 lost, over the demo plan's 5 %.
+    access = admin_client.execute(
+        "ir.model.access",
+        "create",
+        {
+            "name": "stock managers delete quants",
+            "model_id": _ref(admin_client, "stock.model_stock_quant"),
+            "group_id": _ref(admin_client, "stock.group_stock_manager"),
+            "perm_read": True,
+            "perm_unlink": True,
+        },
+    )
+    try:
+        for client in (manager, admin_client):
+            error = _refused(client.execute, "stock.quant", "unlink", [quant_id])
+            assert error.name == "odoo.exceptions.UserError"
+            assert "recount thresholds" in error.message
+    finally:
+        admin_client.execute("ir.model.access", "unlink", [access])
+    assert _on_hand(admin_client, quant_id) == 4.0
+    [quant] = admin_client.execute("stock.quant", "read", [quant_id], ["inventory_quantity_set"])
+    assert not quant["inventory_quantity_set"]
+
+
+def test_counter_derives_no_quantity_from_weights(odoo_server, admin_client, counted):
+    admin_client.execute("product.product", "write", [counted["product"]], {"weight": 2.5})
+    [quant] = admin_client.execute("stock.quant", "read", counted["quants"], ["location_id"])
+    location = quant["location_id"][0]
+    [weights] = admin_client.execute("stock.location", "read", [location], ["net_weight"])
+    assert weights["net_weight"] >= 10.0  # the 4 counted, at 2.5 each
+    counter = _client(odoo_server, "counter")
+    assert counter.execute("stock.location", "read", [location], ["name"])
+    for fname in ["net_weight", "forecast_weight", "is_empty", "quant_ids"]:
+        error = _refused(counter.execute, "stock.location", "read", [location], [fname])
+        assert error.name == ACCESS_ERROR, fname
+    # Searching by emptiness tells nothing either: to a counter, every location is empty.
+    domain = [("id", "=", location), ("is_empty", "=", False)]
+    assert counter.execute("stock.location", "search", domain) == []
+    assert "net_weight" not in counter.execute("stock.location", "fields_get", [], ["type"])
+    package = admin_client.execute("stock.package", "create", {"name": "Counted crate"})
+    for fname in ["content_description", "quant_ids", "contained_quant_ids"]:
+        error = _refused(counter.execute, "stock.package", "read", [package], [fname])
+        assert error.name == ACCESS_ERROR, fname

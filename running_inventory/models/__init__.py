@@ -1,3 +1,4 @@
+from . import running_inventory_bounds_mixin
 from . import res_company
 from . import running_inventory_blind_mixin
 from . import product_category
@@ -29,6 +30,7 @@ from . import running_inventory_reconciliation_account
 from . import running_inventory_reconciliation_difference
 from . import running_inventory_reconciliation_interim
 from . import stock_lot
+from . import stock_package
 from . import stock_quant
 from . import running_inventory_dashboard
 from . import stock_picking

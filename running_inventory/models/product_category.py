@@ -63,8 +63,8 @@ class ProductCategory(models.Model):
         }
 
     def write(self, vals):
-        if vals.get("property_valuation") == PERPETUAL and not self.env.context.get(
-            "perpetual_go_live"
+        if vals.get("property_valuation") == PERPETUAL and not (
+            self.env["res.company"]._is_going_live()
         ):
             switching = self.filtered(lambda c: c.property_valuation != PERPETUAL)
             if switching:

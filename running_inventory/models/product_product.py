@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.rpc import rpc_record
 from ..tools.stock_valuation import split_by_quantity
 from ..tools.valuation_sql import valued_location_sql
 from .product_category import PRODUCT_ACCOUNTS
@@ -201,6 +202,7 @@ class ProductProduct(models.Model):
         return values
 
     @api.readonly
+    @rpc_record
     def action_open_running_ledger(self):
         """The running stock ledger of this product."""
         self.ensure_one()

@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.rpc import rpc_record
 from .res_company import PERPETUAL
 from .running_inventory_blind_mixin import PRODUCT_STOCK_FIGURES
 
@@ -137,6 +138,7 @@ class ProductTemplate(models.Model):
         return accounts
 
     @api.readonly
+    @rpc_record
     def action_open_running_ledger(self):
         """The running stock ledger of this product's variants."""
         self.ensure_one()

@@ -1,4 +1,6 @@
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -7,6 +9,14 @@ from odoo.fields import Domain
 from ..tools.stock_valuation import split_by_quantity
 
 PERPETUAL = "perpetual"
+# Set while the go-live wizard (or the install) puts companies and categories in the perpetual
+# mode. Not a context key: any RPC caller sets the context of their call.
+_GOING_LIVE = ContextVar("running_inventory_going_live", default=False)
+# What a recount threshold may be: a share of the expected quantity, an amount.
+COUNT_THRESHOLD_BOUNDS = {
+    "count_threshold_quantity_percent": (0, 1000),
+    "count_threshold_value": (0, 10**12),
+}
 
 
 def sets_account_or_journal(records, vals):
@@ -22,7 +32,9 @@ def sets_account_or_journal(records, vals):
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "running.inventory.bounds.mixin"]
+    _number_bounds = COUNT_THRESHOLD_BOUNDS
 
     inventory_valuation = fields.Selection(
         selection_add=[(PERPETUAL, "Perpetual (at each movement)")],
@@ -86,9 +98,7 @@ class ResCompany(models.Model):
     )
 
     def write(self, vals):
-        if vals.get("inventory_valuation") == PERPETUAL and not self.env.context.get(
-            "perpetual_go_live"
-        ):
+        if vals.get("inventory_valuation") == PERPETUAL and not self._is_going_live():
             self.filtered(
                 lambda c: c.inventory_valuation != PERPETUAL
             )._check_perpetual_without_stock()
@@ -97,6 +107,22 @@ class ResCompany(models.Model):
             # The perpetual accounts of categories fall back to the company's (cached).
             self.env.registry.clear_cache()
         return result
+
+    @api.model
+    @contextmanager
+    def _going_live(self):
+        """Let the code in this block put companies and categories with stock on hand in the
+        perpetual mode, which their writes refuse otherwise. For the go-live wizard, which
+        posts the opening value of that stock, and for companies without stock history."""
+        token = _GOING_LIVE.set(True)
+        try:
+            yield
+        finally:
+            _GOING_LIVE.reset(token)
+
+    @api.model
+    def _is_going_live(self):
+        return _GOING_LIVE.get()
 
     def _check_perpetual_without_stock(self, products=None):
         """Stock on hand reaches perpetual valuation through the go-live wizard, which posts
@@ -199,15 +225,15 @@ class ResCompany(models.Model):
         through the go-live wizard, which posts the opening entry first.
         """
         self._perpetual_setup_accounts()
-        companies = self.with_context(perpetual_go_live=True)
-        categories = companies.env["product.category"].with_context(active_test=False).search([])
-        for company in companies:
-            company.inventory_valuation = PERPETUAL
-            company.perpetual_valuation_date = (
-                company.perpetual_valuation_date or fields.Datetime.now()
-            )
-            company._set_category_defaults()
-            categories.with_company(company).property_valuation = PERPETUAL
+        categories = self.env["product.category"].with_context(active_test=False).search([])
+        with self._going_live():
+            for company in self:
+                company.inventory_valuation = PERPETUAL
+                company.perpetual_valuation_date = (
+                    company.perpetual_valuation_date or fields.Datetime.now()
+                )
+                company._set_category_defaults()
+                categories.with_company(company).property_valuation = PERPETUAL
 
     def _get_perpetual_accounting_date(self, date, journal):
         """`date`, or the first open date after a lock date (Odoo's own accounting-date rule)."""

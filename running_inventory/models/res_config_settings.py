@@ -1,8 +1,16 @@
 from odoo import fields, models
 
+from ..tools.rpc import rpc_record
+from .res_company import COUNT_THRESHOLD_BOUNDS
 
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+
+# Odoo's settings live in models/ (OCA layout); a mixin in _inherit makes pylint-odoo take
+# them for a wizard of the addon's own.
+class ResConfigSettings(models.TransientModel):  # pylint: disable=no-wizard-in-models
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "running.inventory.bounds.mixin"]
+    # Checked here too: the settings convert (round) the values before the company does.
+    _number_bounds = COUNT_THRESHOLD_BOUNDS
 
     inventory_valuation = fields.Selection(
         related="company_id.inventory_valuation", readonly=False, string="Inventory Valuation"
@@ -31,6 +39,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.count_threshold_value", readonly=False
     )
 
+    @rpc_record
     def action_open_perpetual_go_live(self):
         self.ensure_one()
         return self.env["ir.actions.act_window"]._for_xml_id(

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
+from ..tools.rpc import rpc_record, rpc_records
+
 AUDITOR_GROUP = "running_inventory.group_inventory_auditor"
 COUNTER_GROUP = "running_inventory.group_inventory_counter"
 # What a counter may change on a session: the lines (each line checks what it accepts) and the
@@ -345,6 +347,7 @@ class RunningInventoryCount(models.Model):
         if not self.env.su and not self.env.user.has_group(AUDITOR_GROUP):
             raise AccessError(self.env._("Only an Inventory Auditor can do this."))
 
+    @rpc_records
     def action_start(self):
         """Takes the snapshot: one line per quant in scope, with its quantity now."""
         self._ensure_state("draft")
@@ -365,6 +368,7 @@ class RunningInventoryCount(models.Model):
         )
         return True
 
+    @rpc_record
     def record_counts(self, counts):
         """Records many counts at once, for handheld scanners and imports over RPC.
 
@@ -398,6 +402,7 @@ class RunningInventoryCount(models.Model):
         lines._record_counts({line: quantities[line.id] for line in lines})
         return True
 
+    @rpc_records
     def action_count_done(self):
         """Closes counting. Lines over the thresholds go to a recount by another counter."""
         self._ensure_state("in_progress")
@@ -437,6 +442,7 @@ class RunningInventoryCount(models.Model):
             )
         self.message_post(body=body)
 
+    @rpc_records
     def action_submit(self):
         """Sends the counts to the auditors."""
         self._ensure_state("counted")
@@ -453,6 +459,7 @@ class RunningInventoryCount(models.Model):
         self.sudo().write({"state": "to_approve"})
         return True
 
+    @rpc_records
     def action_approve(self):
         """Applies the differences as inventory adjustments. An auditor approves; never one who
         counted in the session.
@@ -475,6 +482,7 @@ class RunningInventoryCount(models.Model):
         )
         return True
 
+    @rpc_records
     def action_cancel(self):
         self._ensure_state("draft", "in_progress", "counted", "to_approve")
         self._ensure_auditor()
@@ -486,6 +494,7 @@ class RunningInventoryCount(models.Model):
     # Views and reports
     # ------------------------------------------------------------------
     @api.readonly
+    @rpc_record
     def action_view_moves(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
@@ -493,6 +502,7 @@ class RunningInventoryCount(models.Model):
         action["context"] = {"create": False}
         return action
 
+    @rpc_records
     def action_print_count_sheet(self):
         return self.env.ref("running_inventory.running_inventory_count_sheet_report").report_action(
             self
@@ -653,11 +663,13 @@ class RunningInventoryCount(models.Model):
             barcode, self.scan_barcode = self.scan_barcode, False
             return self.on_barcode_scanned(barcode)
 
+    @rpc_record
     def on_barcode_scanned(self, barcode):
         """A location barcode sets where the next scans are; a product or lot barcode adds one
         unit to its line there, or to a new line when it was not expected.
         """
-        self.ensure_one()
+        if not isinstance(barcode, str):
+            raise UserError(self.env._("A barcode is a text."))
         if self.state not in ("in_progress", "counted"):
             return self._scan_warning(self.env._("This session is not being counted."))
         location = self.env["stock.location"].search(

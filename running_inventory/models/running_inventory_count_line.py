@@ -5,6 +5,7 @@ import math
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.rpc import rpc_records
 from .running_inventory_count import AUDITOR_GROUP
 from .running_inventory_count_plan import ABC_CLASSES
 
@@ -338,10 +339,12 @@ class RunningInventoryCountLine(models.Model):
     # ------------------------------------------------------------------
     # Counting
     # ------------------------------------------------------------------
+    @rpc_records
     def action_count_zero(self):
         """Confirms that none is there (zero-stock confirmation, or goods not found)."""
         return self.write({"quantity_counted": 0.0})
 
+    @rpc_records
     def action_request_recount(self):
         """An auditor sends lines back to a recount by a counter who did not count them."""
         self.env["running.inventory.count"]._ensure_auditor()

@@ -11,6 +11,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools.bulk import insert_records
+from ..tools.rpc import rpc_record, rpc_records
 
 ABC_CLASSES = [("a", "A"), ("b", "B"), ("c", "C")]
 # Where goods go when a warehouse consumes them: sold, used in production, sent to another
@@ -221,11 +222,13 @@ class RunningInventoryCountPlan(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    @rpc_record
     def action_compute_abc_classification(self):
         self.check_access("write")
         self._compute_abc_classification()
         return self.action_view_classification()
 
+    @rpc_records
     def action_propose_counts(self):
         self.check_access("write")
         counts = self._propose_counts()
@@ -236,6 +239,7 @@ class RunningInventoryCountPlan(models.Model):
         return action
 
     @api.readonly
+    @rpc_record
     def action_view_classification(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -245,6 +249,7 @@ class RunningInventoryCountPlan(models.Model):
         return action
 
     @api.readonly
+    @rpc_record
     def action_view_counts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools.bulk import end_of_day, insert_records, insert_relations
+from ..tools.rpc import rpc_record, rpc_records
 from ..tools.stock_valuation import sort_key, split_by_quantity
 from ..tools.valuation_sql import valued_location_sql
 
@@ -175,6 +176,7 @@ class RunningInventoryReconciliation(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    @rpc_records
     def action_compute(self):
         """(Re)compute the figures: every product line, the differences and their causes."""
         self._ensure_accounting_user()
@@ -183,6 +185,7 @@ class RunningInventoryReconciliation(models.Model):
             reconciliation._evaluate_figures()
         return True
 
+    @rpc_record
     def action_open_adjust(self):
         """The adjusting entry for the selected (else all open) differences."""
         self.ensure_one()
@@ -197,6 +200,7 @@ class RunningInventoryReconciliation(models.Model):
         }
 
     @api.readonly
+    @rpc_record
     def action_open_differences(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

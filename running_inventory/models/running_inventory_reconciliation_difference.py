@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.rpc import rpc_record
 from ..tools.stock_valuation import sort_key, split_by_quantity
 from .running_inventory_reconciliation import ADJUSTABLE_CAUSES, CAUSES, ROUNDING_TOLERANCE
 
@@ -91,6 +92,7 @@ class RunningInventoryReconciliationDifference(models.Model):
         return (self.product_id.id, self.account_id.id, self.cause)
 
     @api.readonly
+    @rpc_record
     def action_open_records(self):
         """The movements, journal items or value changes behind this difference."""
         self.ensure_one()

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.bulk import end_of_day
+from ..tools.rpc import rpc_record
 
 
 class RunningInventoryReconciliationLine(models.Model):
@@ -31,6 +32,7 @@ class RunningInventoryReconciliationLine(models.Model):
     )
 
     @api.readonly
+    @rpc_record
     def action_open_journal_items(self):
         """The journal items behind the book balance."""
         self.ensure_one()
@@ -49,6 +51,7 @@ class RunningInventoryReconciliationLine(models.Model):
         }
 
     @api.readonly
+    @rpc_record
     def action_open_ledger(self):
         """The product's running ledger up to the date."""
         self.ensure_one()

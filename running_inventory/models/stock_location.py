@@ -2,7 +2,12 @@ from odoo import fields, models
 
 
 class StockLocation(models.Model):
-    _inherit = "stock.location"
+    # Counters read the locations they count, not the weight of what they hold (the quants
+    # and move lines these figures come from are hidden too).
+    _name = "stock.location"
+    _inherit = ["stock.location", "running.inventory.blind.mixin"]
+
+    _blind_figure_fields = frozenset({"net_weight", "forecast_weight", "is_empty"})
 
     # Odoo's field re-qualifies what leaves the stock for adjustment, scrap and production
     # locations. Perpetual valuation also reads it on internal and transit locations: stock held

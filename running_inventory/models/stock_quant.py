@@ -1,6 +1,6 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from .running_inventory_count import AUDITOR_GROUP
@@ -30,6 +30,16 @@ class StockQuant(models.Model):
         ):
             self._assert_inventory_approvable()
         return super()._apply_inventory(date=date)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_wrong_permission(self):
+        # A stock manager deleting a quant counts it to zero (Odoo applies that count): the
+        # same gate as any other count applied, the deleting user being who counted.
+        if not self.env.is_superuser():
+            counted = self.with_context(inventory_mode=True)
+            counted.inventory_quantity = 0
+            counted._assert_inventory_approvable()
+        return super()._unlink_except_wrong_permission()
 
     def _assert_inventory_approvable(self):
         """Raises unless the current user may apply these counted quantities."""

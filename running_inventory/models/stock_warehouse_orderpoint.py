@@ -29,6 +29,7 @@ from ..tools.demand_statistics import (
     service_level_z,
     summarize_daily_demand,
 )
+from ..tools.rpc import rpc_record, rpc_records
 
 _logger = logging.getLogger(__name__)
 
@@ -300,6 +301,7 @@ class StockWarehouseOrderpoint(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    @rpc_records
     def action_recompute_demand(self):
         """Recompute min and max of the selected demand-driven rules (others are left alone)."""
         self.check_access("write")
@@ -330,6 +332,7 @@ class StockWarehouseOrderpoint(models.Model):
         }
 
     @api.readonly
+    @rpc_record
     def action_open_demand_form(self):
         """The rule's form, where its demand parameters and explanation are (lists are inline)."""
         self.ensure_one()

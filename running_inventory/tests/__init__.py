@@ -38,3 +38,4 @@ from . import test_reconciliation_validation
 from . import test_interim_report
 from . import test_demo_truth
 from . import test_reconciliation_tour
+from . import test_fuzz_rpc

@@ -63,7 +63,8 @@ class TestReconciliationCauses(LedgerCommon):
         product = self._create_product_before("average", "Forgotten", categ_id=category.id)
         receipt = self._make_in_move(product, 10, unit_cost=12.0)
         self.assertFalse(receipt.valuation_posting)
-        category.with_context(perpetual_go_live=True).property_valuation = "perpetual"
+        with self.env["res.company"]._going_live():
+            category.property_valuation = "perpetual"
         reconciliation = self._reconcile()
         self.assertEqual(self._causes(reconciliation, product), [("unposted_move", 120.0)])
         difference = reconciliation.difference_ids
@@ -250,7 +251,8 @@ class TestReconciliationCauses(LedgerCommon):
         )
         product = self._create_product_before("average", "Several causes", categ_id=category.id)
         self._make_in_move(product, 2, unit_cost=7.0)
-        category.with_context(perpetual_go_live=True).property_valuation = "perpetual"
+        with self.env["res.company"]._going_live():
+            category.property_valuation = "perpetual"
         self._manual_entry(self.stock, 5.0, product)
         reconciliation = self._reconcile()
         self.assertEqual(

@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.running_inventory_reconciliation import ADJUSTABLE_CAUSES, CAUSES
+from ..tools.rpc import rpc_record
 
 
 class RunningInventoryReconciliationAdjust(models.TransientModel):
@@ -128,6 +129,7 @@ class RunningInventoryReconciliationAdjust(models.TransientModel):
         for wizard in self:
             wizard.amount = sum(wizard.difference_ids.mapped("amount"))
 
+    @rpc_record
     def action_post(self):
         self.ensure_one()
         if not (self.env.su or self.env.user.has_group("account.group_account_manager")):

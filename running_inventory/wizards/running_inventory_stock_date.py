@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..report.running_inventory_ledger import VALUE_GROUPS
 from ..tools.bulk import end_of_day, insert_records
+from ..tools.rpc import rpc_record
 from ..tools.stock_valuation import split_by_quantity
 
 
@@ -26,6 +27,7 @@ class RunningInventoryStockDate(models.TransientModel):
             raise UserError(self.env._("Choose a date up to today."))
 
     @api.readonly
+    @rpc_record
     def action_open_ledger(self):
         """The running ledger up to the end of the day (UTC, as Odoo's ``to_date`` valuation
         reads a date)."""
@@ -40,6 +42,7 @@ class RunningInventoryStockDate(models.TransientModel):
         )
         return action
 
+    @rpc_record
     def action_open_stock(self):
         """On hand at the end of the day, per product, location and lot, with its value."""
         self._check_date()

@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.res_company import PERPETUAL
+from ..tools.rpc import rpc_record
 from ..tools.valuation_line import OPENING, ValuationLine
 
 
@@ -88,6 +89,7 @@ class StockValuationGoLive(models.TransientModel):
             ]
             wizard.total_value = sum(wizard.line_ids.mapped("value"))
 
+    @rpc_record
     def action_go_live(self):
         self.ensure_one()
         if not (
@@ -98,9 +100,10 @@ class StockValuationGoLive(models.TransientModel):
         self._ensure_not_live()
         self._check_open_period()
         company._perpetual_setup_accounts()
-        wizard = self.with_company(company).with_context(perpetual_go_live=True)
-        entry = wizard._post_opening_entry()
-        wizard._switch_mode()
+        wizard = self.with_company(company)
+        with company._going_live():
+            entry = wizard._post_opening_entry()
+            wizard._switch_mode()
         company.perpetual_valuation_date = fields.Datetime.now()
         if not entry:
             return {"type": "ir.actions.act_window_close"}
