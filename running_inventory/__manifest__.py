@@ -49,6 +49,9 @@
         "demo/running_inventory_count_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "running_inventory/static/src/fields/*",
+        ],
         "web.assets_tests": [
             "running_inventory/static/tests/tours/*.js",
         ],

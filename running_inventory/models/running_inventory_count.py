@@ -674,7 +674,9 @@ class RunningInventoryCount(models.Model):
             )
         line = self._find_scanned_line(product, lot)
         if line:
-            line.quantity_counted += 1
+            line.quantity_counted = (line.quantity_counted if line.is_counted else 0.0) + 1
+            # Shown as counted at once; saving the form records the count.
+            line.is_counted = True
             return None
         if self.state != "in_progress":
             return self._scan_warning(

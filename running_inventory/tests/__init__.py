@@ -26,3 +26,4 @@ from . import test_category_change
 from . import test_consigned_goods
 from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
+from . import test_count_not_counted
