@@ -482,6 +482,13 @@ class RunningInventoryCount(models.Model):
         self.sudo().write({"state": "cancel"})
         return True
 
+    def _add_recounters(self, users):
+        """A session assigned to some counters gets the recounters too, so they can open it."""
+        for count in self.sudo().filtered("counter_ids"):
+            missing = users - count.counter_ids
+            if missing:
+                count.counter_ids |= missing
+
     # ------------------------------------------------------------------
     # Views and reports
     # ------------------------------------------------------------------

@@ -4,8 +4,9 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
-from .running_inventory_count import AUDITOR_GROUP
+from .running_inventory_count import AUDITOR_GROUP, COUNTER_GROUP
 from .running_inventory_count_plan import ABC_CLASSES
 
 # What a line is keyed on, like a quant (see stock.quant._gather).
@@ -92,6 +93,23 @@ class RunningInventoryCountLine(models.Model):
     quantity_counted = fields.Float(string="Counted", digits="Product Unit")
     is_counted = fields.Boolean(readonly=True)
     counter_id = fields.Many2one("res.users", string="Counted By", readonly=True)
+    # Who recounts: chosen when the line goes to a recount, among the counters who did not count
+    # it; an auditor may choose another. Auditors' only: the first counter must not learn that
+    # their count went to a recount.
+    recount_user_id = fields.Many2one(
+        "res.users",
+        string="Recount By",
+        index="btree_not_null",
+        groups=AUDITOR_GROUP,
+        domain=lambda self: self.env["running.inventory.count.plan"]._get_counter_domain(),
+        help="The counter who recounts this line; another counter than the one who counted it.",
+    )
+    is_my_recount = fields.Boolean(
+        string="To Recount by Me",
+        compute="_compute_is_my_recount",
+        search="_search_is_my_recount",
+        help="This line waits for a recount by you.",
+    )
     date_counted = fields.Datetime(string="Counted On", readonly=True)
     # Blind counting: everything below that tells what the system expects is for auditors.
     quantity_snapshot = fields.Float(
@@ -193,6 +211,23 @@ class RunningInventoryCountLine(models.Model):
         currency = self.currency_id or self.env.company.currency_id
         over_value = value > 0 and currency.compare_amounts(abs(self.value_difference), value) > 0
         return over_quantity or over_value
+
+    @api.depends_context("uid")
+    @api.depends("status", "recount_user_id")
+    def _compute_is_my_recount(self):
+        mine = self.sudo().filtered_domain(self._get_my_recount_domain())
+        for line in self:
+            line.is_my_recount = line in mine
+
+    def _search_is_my_recount(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        # A subquery: counters may not search the auditors' recount_user_id themselves.
+        domain = Domain("id", "in", self.sudo()._search(self._get_my_recount_domain()))
+        return domain if (True in value) == (operator == "in") else ~domain
+
+    def _get_my_recount_domain(self):
+        return Domain("status", "=", "to_recount") & Domain("recount_user_id", "=", self.env.uid)
 
     @api.depends("count_id.blind")
     def _compute_quantity_expected_visible(self):
@@ -312,6 +347,8 @@ class RunningInventoryCountLine(models.Model):
             raise UserError(self.env._("The lines of an approved session can no longer change."))
         if self.env.su:
             return super().write(vals)
+        if set(vals) == {"recount_user_id"}:
+            return self._assign_recount_user(self.env["res.users"].browse(vals["recount_user_id"]))
         if set(vals) - {"quantity_counted"}:
             raise AccessError(
                 self.env._(
@@ -373,7 +410,8 @@ class RunningInventoryCountLine(models.Model):
         return True
 
     def _flag_recount(self):
-        """Clears the lines' counts for a recount; their entries keep the first count."""
+        """Clears the lines' counts for a recount; their entries keep the first count. Each line
+        goes to a counter who did not count it (see _get_default_recounters)."""
         self.write(
             {
                 "status": "to_recount",
@@ -383,6 +421,84 @@ class RunningInventoryCountLine(models.Model):
                 "date_counted": False,
             }
         )
+        first_counters = self._get_first_counters()
+        for line, recounter in self._get_default_recounters(first_counters).items():
+            if line.recount_user_id and line.recount_user_id.id not in first_counters.get(line, []):
+                continue
+            line.recount_user_id = recounter
+        for count in self.count_id:
+            lines = self.filtered(lambda line, count=count: line.count_id == count)
+            count._add_recounters(lines.recount_user_id)
+
+    def _get_first_counters(self):
+        """{line: ids of the users who entered its first count}, in one query."""
+        return dict(
+            self.env["running.inventory.count.entry"]
+            .sudo()
+            ._read_group(
+                [("line_id", "in", self.ids), ("kind", "=", "count")],
+                ["line_id"],
+                ["user_id:array_agg"],
+            )
+        )
+
+    def _get_default_recounters(self, first_counters):
+        """{line: the counter who recounts it}: the session's counters first, then the company's,
+        counters before auditors (an auditor who counts may not approve), never one who counted
+        the line. Empty for a line no other counter can recount."""
+        users = self.env["res.users"].sudo()
+        company_counters = users.search(
+            self.env["running.inventory.count.plan"]._get_counter_domain()
+            + [("company_ids", "in", self.company_id.ids)],
+            order="id",
+        )
+        result = {}
+        for line in self:
+            candidates = line.count_id.counter_ids.sorted("id") | company_counters.filtered(
+                lambda user, company=line.company_id: company in user.company_ids
+            )
+            candidates = candidates.filtered(
+                lambda user, line=line: user.id not in first_counters.get(line, [])
+            ).sorted(lambda user: user.has_group(AUDITOR_GROUP))
+            if candidates:
+                result[line] = candidates[0]
+        return result
+
+    def _assign_recount_user(self, user):
+        """An auditor chooses who recounts these lines."""
+        self.env["running.inventory.count"]._ensure_auditor()
+        self.check_access("write")
+        lines = self.sudo()
+        if any(line.status != "to_recount" for line in lines):
+            raise UserError(self.env._("Only lines waiting for a recount can be reassigned."))
+        if user and not user.has_group(COUNTER_GROUP):
+            raise UserError(self.env._("%(user)s is no Inventory Counter.", user=user.display_name))
+        first_counters = lines._get_first_counters()
+        own = lines.filtered(lambda line: user.id in first_counters.get(line, []))
+        if own:
+            raise UserError(
+                self.env._(
+                    "%(user)s counted %(lines)s: another counter must recount it.",
+                    user=user.display_name,
+                    lines=", ".join(own._get_line_labels()),
+                )
+            )
+        lines.write({"recount_user_id": user.id})  # sudo: past the counters' write guard
+        lines.count_id._add_recounters(user)
+        for count in lines.count_id:
+            count.message_post(
+                body=self.env._(
+                    "%(auditor)s assigned the recount of %(lines)s to %(user)s.",
+                    auditor=self.env.user.name,
+                    lines=", ".join(
+                        lines.filtered(
+                            lambda line, count=count: line.count_id == count
+                        )._get_line_labels()
+                    ),
+                    user=user.name,
+                )
+            )
+        return True
 
     def _record_counts(self, quantity_by_line):
         """Records what the current user counted on these lines, in one pass for all of them:
@@ -473,24 +589,33 @@ class RunningInventoryCountLine(models.Model):
                     line=line._get_line_labels()[0],
                 )
             )
-        recounts = self.filtered(lambda line: line.status in ("to_recount", "recounted"))
+        self.filtered(lambda line: line.status in ("to_recount", "recounted"))._ensure_can_recount(
+            user
+        )
+
+    def _ensure_can_recount(self, user):
+        """A recount is by the counter it is assigned to, never by one who counted the line."""
+        recounts = self
         if not recounts:
             return
-        first_counters = dict(
-            self.env["running.inventory.count.entry"]
-            .sudo()
-            ._read_group(
-                [("line_id", "in", recounts.ids), ("kind", "=", "count")],
-                ["line_id"],
-                ["user_id:array_agg"],
-            )
-        )
+        first_counters = recounts._get_first_counters()
         own = recounts.filtered(lambda line: user.id in first_counters.get(line, []))
         if own:
             raise UserError(
                 self.env._(
                     "You counted %(lines)s: another counter must recount it.",
                     lines=", ".join(own._get_line_labels()),
+                )
+            )
+        others = recounts.filtered(
+            lambda line: line.recount_user_id and line.recount_user_id != user
+        )
+        if others:
+            raise UserError(
+                self.env._(
+                    "%(line)s is to be recounted by %(user)s; an auditor can assign it to you.",
+                    line=others._get_line_labels()[0],
+                    user=others[0].recount_user_id.name,
                 )
             )
 

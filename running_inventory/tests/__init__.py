@@ -27,3 +27,4 @@ from . import test_consigned_goods
 from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
 from . import test_count_not_counted
+from . import test_count_recount_assignment
