@@ -192,17 +192,32 @@ class RunningInventoryCount(models.Model):
             if count.warehouse_id and not count.location_ids:
                 count.location_ids = count.warehouse_id.lot_stock_id
 
+    @api.depends_context("uid")
     @api.depends("line_ids.status")
     def _compute_line_stats(self):
+        """Lines to recount as the user may know them: all for an auditor, a counter's own
+        recounts for a counter (who must not learn which of their counts went to a recount)."""
         stats = defaultdict(dict)
-        for count, status, number in self.env["running.inventory.count.line"]._read_group(
+        lines = self.env["running.inventory.count.line"]
+        for count, status, number in lines.sudo()._read_group(
             [("count_id", "in", self.ids)], ["count_id", "status"], ["__count"]
         ):
             stats[count][status] = number
+        if not self.env.su and not self.env.user.has_group(AUDITOR_GROUP):
+            mine = dict(
+                lines.sudo()._read_group(
+                    [("count_id", "in", self.ids)] + lines._get_my_recount_domain(),
+                    ["count_id"],
+                    ["__count"],
+                )
+            )
+            for count in self:
+                stats[count.sudo()]["to_recount"] = mine.get(count.sudo(), 0)
         for count in self:
-            count.line_count = sum(stats[count].values())
-            count.line_to_count_count = stats[count].get("to_count", 0)
-            count.line_to_recount_count = stats[count].get("to_recount", 0)
+            count_stats = stats[count.sudo()]
+            count.line_count = sum(count_stats.values())
+            count.line_to_count_count = count_stats.get("to_count", 0)
+            count.line_to_recount_count = count_stats.get("to_recount", 0)
 
     def _compute_counted_user_ids(self):
         groups = dict(
@@ -346,8 +361,10 @@ class RunningInventoryCount(models.Model):
             raise AccessError(self.env._("Only an Inventory Auditor can do this."))
 
     def action_start(self):
-        """Takes the snapshot: one line per quant in scope, with its quantity now."""
+        """Takes the snapshot: one line per quant in scope, with its quantity now. An auditor
+        starts a session (counters count the sessions started for them)."""
         self._ensure_state("draft")
+        self._ensure_auditor()
         self.check_access("write")
         now = fields.Datetime.now()
         for count in self:
@@ -419,29 +436,26 @@ class RunningInventoryCount(models.Model):
         to_recount._flag_recount()
         self.sudo().write({"state": "counted", "date_counted": fields.Datetime.now()})
         for count in self:
-            count._message_counting_done(
-                to_recount.filtered(lambda line, c=count: line.count_id == c)
-            )
+            count._message_counting_done()
         return True
 
-    def _message_counting_done(self, to_recount):
+    def _message_counting_done(self):
+        """Who counted; not which lines go to a recount: the first counters read this chatter
+        too (the auditors find the recounts on the lines and in the Count History)."""
         self.ensure_one()
-        body = self.env._(
-            "Counting finished by %(user)s; counted by %(counters)s.",
-            user=self.env.user.name,
-            counters=", ".join(self.counted_user_ids.mapped("name")),
-        )
-        if to_recount:
-            body += " " + self.env._(
-                "%(number)s lines need a recount by another counter.", number=len(to_recount)
+        self.message_post(
+            body=self.env._(
+                "Counting finished by %(user)s; counted by %(counters)s.",
+                user=self.env.user.name,
+                counters=", ".join(self.sudo().counted_user_ids.mapped("name")),
             )
-        self.message_post(body=body)
+        )
 
     def action_submit(self):
         """Sends the counts to the auditors."""
         self._ensure_state("counted")
         self.check_access("write")
-        for count in self:
+        for count in self.sudo():
             if count.line_to_recount_count:
                 raise UserError(
                     self.env._(
@@ -729,7 +743,7 @@ class RunningInventoryCount(models.Model):
             lambda line: (
                 line.product_id == product
                 and (not lot or line.lot_id == lot)
-                and (self.state == "in_progress" or line.status in ("to_recount", "recounted"))
+                and (self.state == "in_progress" or line._is_scanned_recount())
             )
         )
         if self.scan_location_id:

@@ -13,6 +13,8 @@ from .running_inventory_count_plan import ABC_CLASSES
 QUANT_KEY_FIELDS = ("product_id", "location_id", "lot_id", "package_id", "owner_id")
 # Far above any shelf, far below what the adjustment moves' arithmetic overflows on.
 MAX_COUNTED_QUANTITY = 1e12
+# What a counter who counted a line first reads of it while it is recounted: their own count.
+COUNTER_MASKED_FIELDS = ("status", "quantity_counted", "is_counted", "counter_id", "date_counted")
 # What a counter may give when adding a line for goods found but not expected.
 FOUND_LINE_FIELDS = {*QUANT_KEY_FIELDS, "count_id", "quantity_counted"}
 
@@ -229,6 +231,91 @@ class RunningInventoryCountLine(models.Model):
     def _get_my_recount_domain(self):
         return Domain("status", "=", "to_recount") & Domain("recount_user_id", "=", self.env.uid)
 
+    # ------------------------------------------------------------------
+    # Blind recounts: a first counter reads their own count, not the recount
+    # ------------------------------------------------------------------
+    def _is_recount_masked(self):
+        """Whether the current user reads these lines' recount status masked: counters do,
+        auditors and the superuser do not."""
+        return not self.env.su and not self.env.user.has_group(AUDITOR_GROUP)
+
+    def _get_masked_first_counts(self):
+        """{line id: the current user's first count entry} for the lines in a recount that
+        this user counted first: they read them as they counted them."""
+        entries = (
+            self.env["running.inventory.count.entry"]
+            .sudo()
+            .search(
+                [
+                    ("line_id", "in", self.ids),
+                    ("line_id.status", "in", ("to_recount", "recounted")),
+                    ("user_id", "=", self.env.uid),
+                    ("kind", "=", "count"),
+                ],
+                order="date, id",
+            )
+        )
+        return {entry.line_id.id: entry for entry in entries}
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load)
+        masked = set(fnames) & set(COUNTER_MASKED_FIELDS)
+        if not masked or not self._is_recount_masked():
+            return result
+        first_counts = self._get_masked_first_counts()
+        for vals in result:
+            entry = first_counts.get(vals["id"])
+            if entry:
+                user = entry.user_id
+                shown = {
+                    "status": "counted",
+                    "quantity_counted": entry.quantity,
+                    "is_counted": True,
+                    "counter_id": (user.id, user.display_name) if load else user.id,
+                    "date_counted": entry.date,
+                }
+                vals.update({fname: shown[fname] for fname in masked})
+        return result
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        if self._is_recount_masked():
+            domain = Domain(domain).map_conditions(self._mask_status_condition)
+        return super()._search(domain, *args, **kwargs)
+
+    def _mask_status_condition(self, condition):
+        """A counter searching the status finds the lines they counted first, now in a recount,
+        as counted."""
+        if condition.field_expr != "status":
+            return condition
+        operator, value = condition.operator, condition.value
+        if operator in ("=", "!="):
+            operator, value = ("in" if operator == "=" else "not in"), [value]
+        if operator not in ("in", "not in"):
+            raise AccessError(self.env._("Search the status of count lines by its values."))
+        masked = Domain(
+            "id",
+            "in",
+            self.sudo()._search(
+                [
+                    ("status", "in", ("to_recount", "recounted")),
+                    ("entry_ids", "any", [("user_id", "=", self.env.uid), ("kind", "=", "count")]),
+                ]
+            ),
+        )
+        counted_matches = ("counted" in value) == (operator == "in")
+        return (~masked & condition) | (masked if counted_matches else Domain.FALSE)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        if self._is_recount_masked() and any(
+            spec.split(":")[0] in COUNTER_MASKED_FIELDS for spec in (*groupby, *aggregates)
+        ):
+            raise AccessError(
+                self.env._("Count lines are grouped by their status and counts by auditors.")
+            )
+        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
+
     @api.depends("count_id.blind")
     def _compute_quantity_expected_visible(self):
         for line in self:
@@ -399,13 +486,9 @@ class RunningInventoryCountLine(models.Model):
         counts = self.count_id
         counts.filtered(lambda count: count.state == "to_approve").sudo().state = "counted"
         for count in counts:
-            lines = self.filtered(lambda line, count=count: line.count_id == count)
+            # Not which lines: the first counters read this chatter too.
             count.message_post(
-                body=self.env._(
-                    "%(user)s asked for a recount of %(lines)s.",
-                    user=self.env.user.name,
-                    lines=", ".join(lines._get_line_labels()),
-                )
+                body=self.env._("%(user)s asked for a recount.", user=self.env.user.name)
             )
         return True
 
@@ -532,7 +615,6 @@ class RunningInventoryCountLine(models.Model):
             entries.append(line._prepare_entry_vals(vals))
             line.write(vals)
         self.env["running.inventory.count.entry"].sudo().create(entries)
-        lines.filtered(lambda line: line.status == "recounted")._message_recounts(user)
 
     def _prepare_count_vals(self, quantity, expected, user, date):
         self.ensure_one()
@@ -560,18 +642,6 @@ class RunningInventoryCountLine(models.Model):
             "quantity_expected": count_vals["quantity_expected"],
         }
 
-    def _message_recounts(self, user):
-        for count in self.count_id:
-            lines = self.filtered(lambda line, count=count: line.count_id == count)
-            count.message_post(
-                body=self.env._(
-                    "Recounted by %(user)s: %(lines)s.",
-                    user=user.name,
-                    lines=", ".join(lines._get_line_labels()),
-                ),
-                author_id=user.partner_id.id,
-            )
-
     def _ensure_can_count(self, user):
         """Counting happens while the session is in progress; recounts once it is counted, and
         by someone who did not enter the first count.
@@ -582,15 +652,39 @@ class RunningInventoryCountLine(models.Model):
                 state == "counted" and line.status in ("to_recount", "recounted")
             ):
                 continue
+            raise line._cannot_count_error()
+        others = self.filtered(
+            lambda line: line.status == "counted" and line.counter_id and line.counter_id != user
+        )
+        if others:
             raise UserError(
                 self.env._(
-                    "%(line)s cannot be counted now: counts are entered while the session is in "
-                    "progress, and recounts once it is counted.",
-                    line=line._get_line_labels()[0],
+                    "%(counter)s counted %(line)s: a count is changed by whoever entered it; "
+                    "an auditor can ask for a recount.",
+                    counter=others[0].counter_id.name,
+                    line=others._get_line_labels()[0],
                 )
             )
         self.filtered(lambda line: line.status in ("to_recount", "recounted"))._ensure_can_recount(
             user
+        )
+
+    def _is_scanned_recount(self):
+        """Whether a scan in a counted session adds to this line: a recount of the scanning
+        counter (the first counter's lines read as counted), or any recount for an auditor."""
+        self.ensure_one()
+        if self.is_my_recount:
+            return True
+        return not self._is_recount_masked() and self.sudo().status in ("to_recount", "recounted")
+
+    def _cannot_count_error(self):
+        self.ensure_one()
+        return UserError(
+            self.env._(
+                "%(line)s cannot be counted by you now: counts are entered while the session is "
+                "in progress; once it is counted, another counter must recount what you counted.",
+                line=self._get_line_labels()[0],
+            )
         )
 
     def _ensure_can_recount(self, user):
@@ -601,12 +695,8 @@ class RunningInventoryCountLine(models.Model):
         first_counters = recounts._get_first_counters()
         own = recounts.filtered(lambda line: user.id in first_counters.get(line, []))
         if own:
-            raise UserError(
-                self.env._(
-                    "You counted %(lines)s: another counter must recount it.",
-                    lines=", ".join(own._get_line_labels()),
-                )
-            )
+            # The same error as for any counted line: a counter does not learn it is recounted.
+            raise own[0]._cannot_count_error()
         others = recounts.filtered(
             lambda line: line.recount_user_id and line.recount_user_id != user
         )
