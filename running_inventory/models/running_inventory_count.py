@@ -507,11 +507,18 @@ class RunningInventoryCount(models.Model):
     # Views and reports
     # ------------------------------------------------------------------
     def action_view_moves(self):
+        """The adjustments as a list of their moves (Odoo's Moves Analysis opens on a pivot)."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
-        action["domain"] = [("count_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjustments of %(count)s", count=self.name),
+            "res_model": "stock.move",
+            "view_mode": "list,form",
+            "views": [(self.env.ref("stock.view_move_tree").id, "list"), (False, "form")],
+            "search_view_id": [self.env.ref("stock.view_move_search").id],
+            "domain": [("count_id", "=", self.id)],
+            "context": {"create": False},
+        }
 
     def action_print_count_sheet(self):
         return self.env.ref("running_inventory.running_inventory_count_sheet_report").report_action(
