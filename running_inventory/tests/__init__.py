@@ -28,3 +28,5 @@ from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
 from . import test_count_not_counted
 from . import test_count_recount_assignment
+from . import test_count_line_form
+from . import test_count_audit_tour
