@@ -83,7 +83,9 @@ def test_demo_counters_finish_a_session_with_a_recount(odoo_server, admin_client
     )
     assert (line["status"], line["recount_user_id"][0]) == ("to_recount", counter2_uid)
     assert counter2.execute(
-        "running.inventory.count.line", "search", [("is_my_recount", "=", True)]
+        "running.inventory.count.line",
+        "search",
+        [("count_id", "=", count_id), ("is_my_recount", "=", True)],
     ) == [line_id]
     with pytest.raises(RpcError) as error:
         counter.execute("running.inventory.count.line", "write", [line_id], {"quantity_counted": 4})
