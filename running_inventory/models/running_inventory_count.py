@@ -139,6 +139,10 @@ class RunningInventoryCount(models.Model):
     line_count = fields.Integer(compute="_compute_line_stats")
     line_to_count_count = fields.Integer(string="Lines to Count", compute="_compute_line_stats")
     line_to_recount_count = fields.Integer(string="Lines to Recount", compute="_compute_line_stats")
+    is_ready_to_submit = fields.Boolean(
+        compute="_compute_line_stats",
+        help="Counted, and no line waits for a recount by anyone.",
+    )
     counted_user_ids = fields.Many2many(
         "res.users",
         string="Counted By",
@@ -193,7 +197,7 @@ class RunningInventoryCount(models.Model):
                 count.location_ids = count.warehouse_id.lot_stock_id
 
     @api.depends_context("uid")
-    @api.depends("line_ids.status")
+    @api.depends("state", "line_ids.status")
     def _compute_line_stats(self):
         """Lines to recount as the user may know them: all for an auditor, a counter's own
         recounts for a counter (who must not learn which of their counts went to a recount)."""
@@ -203,6 +207,12 @@ class RunningInventoryCount(models.Model):
             [("count_id", "in", self.ids)], ["count_id", "status"], ["__count"]
         ):
             stats[count][status] = number
+        for count in self:
+            count_stats = stats[count.sudo()]
+            count.line_count = sum(count_stats.values())
+            count.is_ready_to_submit = count.state == "counted" and not count_stats.get(
+                "to_recount"
+            )
         if not self.env.su and not self.env.user.has_group(AUDITOR_GROUP):
             mine = dict(
                 lines.sudo()._read_group(
@@ -215,7 +225,6 @@ class RunningInventoryCount(models.Model):
                 stats[count.sudo()]["to_recount"] = mine.get(count.sudo(), 0)
         for count in self:
             count_stats = stats[count.sudo()]
-            count.line_count = sum(count_stats.values())
             count.line_to_count_count = count_stats.get("to_count", 0)
             count.line_to_recount_count = count_stats.get("to_recount", 0)
 

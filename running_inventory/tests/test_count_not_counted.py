@@ -66,7 +66,7 @@ class TestCountNotCounted(RunningInventoryCountCommon):
         self.assertTrue(form.xpath("//field[@name='line_ids']//field[@name='is_counted']"))
         [submit] = form.xpath("//button[@name='action_submit']")
         self.assertEqual(submit.get("class"), "oe_highlight")
-        self.assertIn("line_to_recount_count", submit.get("invisible"))
+        self.assertEqual(submit.get("invisible"), "not is_ready_to_submit")
         highlighted = form.xpath("//button[@name='action_count_done'][@class='oe_highlight']")
         self.assertIn("or line_to_count_count", highlighted[0].get("invisible"))
 
@@ -83,3 +83,13 @@ class TestCountNotCounted(RunningInventoryCountCommon):
         with self.assertRaisesRegex(UserError, "still has 1 lines to recount"):
             count.with_user(self.counter_1).action_submit()
         self.assertEqual(count.state, "counted")
+        # The first counter is not offered a Submit that would fail (nor told which line).
+        as_first = count.with_user(self.counter_1)
+        self.assertEqual((as_first.is_ready_to_submit, as_first.line_to_recount_count), (False, 0))
+        as_recounter = count.with_user(self.counter_2)
+        self.assertEqual(
+            (as_recounter.is_ready_to_submit, as_recounter.line_to_recount_count), (False, 1)
+        )
+        self._line(count, self.chair).with_user(self.counter_2).write({"quantity_counted": 10})
+        count.invalidate_recordset()
+        self.assertTrue(count.with_user(self.counter_1).is_ready_to_submit)
