@@ -141,6 +141,10 @@ class RunningInventoryCount(models.Model):
     line_count = fields.Integer(compute="_compute_line_stats")
     line_to_count_count = fields.Integer(string="Lines to Count", compute="_compute_line_stats")
     line_to_recount_count = fields.Integer(string="Lines to Recount", compute="_compute_line_stats")
+    is_ready_to_submit = fields.Boolean(
+        compute="_compute_line_stats",
+        help="Counted, and no line waits for a recount by anyone.",
+    )
     counted_user_ids = fields.Many2many(
         "res.users",
         string="Counted By",
@@ -194,17 +198,37 @@ class RunningInventoryCount(models.Model):
             if count.warehouse_id and not count.location_ids:
                 count.location_ids = count.warehouse_id.lot_stock_id
 
-    @api.depends("line_ids.status")
+    @api.depends_context("uid")
+    @api.depends("state", "line_ids.status")
     def _compute_line_stats(self):
+        """Lines to recount as the user may know them: all for an auditor, a counter's own
+        recounts for a counter (who must not learn which of their counts went to a recount)."""
         stats = defaultdict(dict)
-        for count, status, number in self.env["running.inventory.count.line"]._read_group(
+        lines = self.env["running.inventory.count.line"]
+        for count, status, number in lines.sudo()._read_group(
             [("count_id", "in", self.ids)], ["count_id", "status"], ["__count"]
         ):
             stats[count][status] = number
         for count in self:
-            count.line_count = sum(stats[count].values())
-            count.line_to_count_count = stats[count].get("to_count", 0)
-            count.line_to_recount_count = stats[count].get("to_recount", 0)
+            count_stats = stats[count.sudo()]
+            count.line_count = sum(count_stats.values())
+            count.is_ready_to_submit = count.state == "counted" and not count_stats.get(
+                "to_recount"
+            )
+        if not self.env.su and not self.env.user.has_group(AUDITOR_GROUP):
+            mine = dict(
+                lines.sudo()._read_group(
+                    [("count_id", "in", self.ids)] + lines._get_my_recount_domain(),
+                    ["count_id"],
+                    ["__count"],
+                )
+            )
+            for count in self:
+                stats[count.sudo()]["to_recount"] = mine.get(count.sudo(), 0)
+        for count in self:
+            count_stats = stats[count.sudo()]
+            count.line_to_count_count = count_stats.get("to_count", 0)
+            count.line_to_recount_count = count_stats.get("to_recount", 0)
 
     def _compute_counted_user_ids(self):
         groups = dict(
@@ -349,8 +373,10 @@ class RunningInventoryCount(models.Model):
 
     @rpc_records
     def action_start(self):
-        """Takes the snapshot: one line per quant in scope, with its quantity now."""
+        """Takes the snapshot: one line per quant in scope, with its quantity now. An auditor
+        starts a session (counters count the sessions started for them)."""
         self._ensure_state("draft")
+        self._ensure_auditor()
         self.check_access("write")
         now = fields.Datetime.now()
         for count in self:
@@ -424,30 +450,27 @@ class RunningInventoryCount(models.Model):
         to_recount._flag_recount()
         self.sudo().write({"state": "counted", "date_counted": fields.Datetime.now()})
         for count in self:
-            count._message_counting_done(
-                to_recount.filtered(lambda line, c=count: line.count_id == c)
-            )
+            count._message_counting_done()
         return True
 
-    def _message_counting_done(self, to_recount):
+    def _message_counting_done(self):
+        """Who counted; not which lines go to a recount: the first counters read this chatter
+        too (the auditors find the recounts on the lines and in the Count History)."""
         self.ensure_one()
-        body = self.env._(
-            "Counting finished by %(user)s; counted by %(counters)s.",
-            user=self.env.user.name,
-            counters=", ".join(self.counted_user_ids.mapped("name")),
-        )
-        if to_recount:
-            body += " " + self.env._(
-                "%(number)s lines need a recount by another counter.", number=len(to_recount)
+        self.message_post(
+            body=self.env._(
+                "Counting finished by %(user)s; counted by %(counters)s.",
+                user=self.env.user.name,
+                counters=", ".join(self.sudo().counted_user_ids.mapped("name")),
             )
-        self.message_post(body=body)
+        )
 
     @rpc_records
     def action_submit(self):
         """Sends the counts to the auditors."""
         self._ensure_state("counted")
         self.check_access("write")
-        for count in self:
+        for count in self.sudo():
             if count.line_to_recount_count:
                 raise UserError(
                     self.env._(
@@ -490,17 +513,31 @@ class RunningInventoryCount(models.Model):
         self.sudo().write({"state": "cancel"})
         return True
 
+    def _add_recounters(self, users):
+        """A session assigned to some counters gets the recounters too, so they can open it."""
+        for count in self.sudo().filtered("counter_ids"):
+            missing = users - count.counter_ids
+            if missing:
+                count.counter_ids |= missing
+
     # ------------------------------------------------------------------
     # Views and reports
     # ------------------------------------------------------------------
     @api.readonly
     @rpc_record
     def action_view_moves(self):
+        """The adjustments as a list of their moves (Odoo's Moves Analysis opens on a pivot)."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_action")
-        action["domain"] = [("count_id", "=", self.id)]
-        action["context"] = {"create": False}
-        return action
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjustments of %(count)s", count=self.name),
+            "res_model": "stock.move",
+            "view_mode": "list,form",
+            "views": [(self.env.ref("stock.view_move_tree").id, "list"), (False, "form")],
+            "search_view_id": [self.env.ref("stock.view_move_search").id],
+            "domain": [("count_id", "=", self.id)],
+            "context": {"create": False},
+        }
 
     @rpc_records
     def action_print_count_sheet(self):
@@ -687,7 +724,9 @@ class RunningInventoryCount(models.Model):
             )
         line = self._find_scanned_line(product, lot)
         if line:
-            line.quantity_counted += 1
+            line.quantity_counted = (line.quantity_counted if line.is_counted else 0.0) + 1
+            # Shown as counted at once; saving the form records the count.
+            line.is_counted = True
             return None
         if self.state != "in_progress":
             return self._scan_warning(
@@ -733,7 +772,7 @@ class RunningInventoryCount(models.Model):
             lambda line: (
                 line.product_id == product
                 and (not lot or line.lot_id == lot)
-                and (self.state == "in_progress" or line.status in ("to_recount", "recounted"))
+                and (self.state == "in_progress" or line._is_scanned_recount())
             )
         )
         if self.scan_location_id:

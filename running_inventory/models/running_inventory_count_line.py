@@ -4,15 +4,18 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
 from ..tools.rpc import rpc_records
-from .running_inventory_count import AUDITOR_GROUP
+from .running_inventory_count import AUDITOR_GROUP, COUNTER_GROUP
 from .running_inventory_count_plan import ABC_CLASSES
 
 # What a line is keyed on, like a quant (see stock.quant._gather).
 QUANT_KEY_FIELDS = ("product_id", "location_id", "lot_id", "package_id", "owner_id")
 # Far above any shelf, far below what the adjustment moves' arithmetic overflows on.
 MAX_COUNTED_QUANTITY = 1e12
+# What a counter who counted a line first reads of it while it is recounted: their own count.
+COUNTER_MASKED_FIELDS = ("status", "quantity_counted", "is_counted", "counter_id", "date_counted")
 # What a counter may give when adding a line for goods found but not expected.
 FOUND_LINE_FIELDS = {*QUANT_KEY_FIELDS, "count_id", "quantity_counted"}
 
@@ -93,6 +96,23 @@ class RunningInventoryCountLine(models.Model):
     quantity_counted = fields.Float(string="Counted", digits="Product Unit")
     is_counted = fields.Boolean(readonly=True)
     counter_id = fields.Many2one("res.users", string="Counted By", readonly=True)
+    # Who recounts: chosen when the line goes to a recount, among the counters who did not count
+    # it; an auditor may choose another. Auditors' only: the first counter must not learn that
+    # their count went to a recount.
+    recount_user_id = fields.Many2one(
+        "res.users",
+        string="Recount By",
+        index="btree_not_null",
+        groups=AUDITOR_GROUP,
+        domain=lambda self: self.env["running.inventory.count.plan"]._get_counter_domain(),
+        help="The counter who recounts this line; another counter than the one who counted it.",
+    )
+    is_my_recount = fields.Boolean(
+        string="To Recount by Me",
+        compute="_compute_is_my_recount",
+        search="_search_is_my_recount",
+        help="This line waits for a recount by you.",
+    )
     date_counted = fields.Datetime(string="Counted On", readonly=True)
     # Blind counting: everything below that tells what the system expects is for auditors.
     quantity_snapshot = fields.Float(
@@ -194,6 +214,108 @@ class RunningInventoryCountLine(models.Model):
         currency = self.currency_id or self.env.company.currency_id
         over_value = value > 0 and currency.compare_amounts(abs(self.value_difference), value) > 0
         return over_quantity or over_value
+
+    @api.depends_context("uid")
+    @api.depends("status", "recount_user_id")
+    def _compute_is_my_recount(self):
+        mine = self.sudo().filtered_domain(self._get_my_recount_domain())
+        for line in self:
+            line.is_my_recount = line in mine
+
+    def _search_is_my_recount(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        # A subquery: counters may not search the auditors' recount_user_id themselves.
+        domain = Domain("id", "in", self.sudo()._search(self._get_my_recount_domain()))
+        return domain if (True in value) == (operator == "in") else ~domain
+
+    def _get_my_recount_domain(self):
+        return Domain("status", "=", "to_recount") & Domain("recount_user_id", "=", self.env.uid)
+
+    # ------------------------------------------------------------------
+    # Blind recounts: a first counter reads their own count, not the recount
+    # ------------------------------------------------------------------
+    def _is_recount_masked(self):
+        """Whether the current user reads these lines' recount status masked: counters do,
+        auditors and the superuser do not."""
+        return not self.env.su and not self.env.user.has_group(AUDITOR_GROUP)
+
+    def _get_masked_first_counts(self):
+        """{line id: the current user's first count entry} for the lines in a recount that
+        this user counted first: they read them as they counted them."""
+        entries = (
+            self.env["running.inventory.count.entry"]
+            .sudo()
+            .search(
+                [
+                    ("line_id", "in", self.ids),
+                    ("line_id.status", "in", ("to_recount", "recounted")),
+                    ("user_id", "=", self.env.uid),
+                    ("kind", "=", "count"),
+                ],
+                order="date, id",
+            )
+        )
+        return {entry.line_id.id: entry for entry in entries}
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load)
+        masked = set(fnames) & set(COUNTER_MASKED_FIELDS)
+        if not masked or not self._is_recount_masked():
+            return result
+        first_counts = self._get_masked_first_counts()
+        for vals in result:
+            entry = first_counts.get(vals["id"])
+            if entry:
+                user = entry.user_id
+                shown = {
+                    "status": "counted",
+                    "quantity_counted": entry.quantity,
+                    "is_counted": True,
+                    "counter_id": (user.id, user.display_name) if load else user.id,
+                    "date_counted": entry.date,
+                }
+                vals.update({fname: shown[fname] for fname in masked})
+        return result
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        if self._is_recount_masked():
+            domain = Domain(domain).map_conditions(self._mask_status_condition)
+        return super()._search(domain, *args, **kwargs)
+
+    def _mask_status_condition(self, condition):
+        """A counter searching the status finds the lines they counted first, now in a recount,
+        as counted."""
+        if condition.field_expr != "status":
+            return condition
+        operator, value = condition.operator, condition.value
+        if operator in ("=", "!="):
+            operator, value = ("in" if operator == "=" else "not in"), [value]
+        if operator not in ("in", "not in"):
+            raise AccessError(self.env._("Search the status of count lines by its values."))
+        masked = Domain(
+            "id",
+            "in",
+            self.sudo()._search(
+                [
+                    ("status", "in", ("to_recount", "recounted")),
+                    ("entry_ids", "any", [("user_id", "=", self.env.uid), ("kind", "=", "count")]),
+                ]
+            ),
+        )
+        counted_matches = ("counted" in value) == (operator == "in")
+        return (~masked & condition) | (masked if counted_matches else Domain.FALSE)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        if self._is_recount_masked() and any(
+            spec.split(":")[0] in COUNTER_MASKED_FIELDS for spec in (*groupby, *aggregates)
+        ):
+            raise AccessError(
+                self.env._("Count lines are grouped by their status and counts by auditors.")
+            )
+        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
 
     @api.depends("count_id.blind")
     def _compute_quantity_expected_visible(self):
@@ -313,6 +435,8 @@ class RunningInventoryCountLine(models.Model):
             raise UserError(self.env._("The lines of an approved session can no longer change."))
         if self.env.su:
             return super().write(vals)
+        if set(vals) == {"recount_user_id"}:
+            return self._assign_recount_user(self.env["res.users"].browse(vals["recount_user_id"]))
         if set(vals) - {"quantity_counted"}:
             raise AccessError(
                 self.env._(
@@ -365,18 +489,15 @@ class RunningInventoryCountLine(models.Model):
         counts = self.count_id
         counts.filtered(lambda count: count.state == "to_approve").sudo().state = "counted"
         for count in counts:
-            lines = self.filtered(lambda line, count=count: line.count_id == count)
+            # Not which lines: the first counters read this chatter too.
             count.message_post(
-                body=self.env._(
-                    "%(user)s asked for a recount of %(lines)s.",
-                    user=self.env.user.name,
-                    lines=", ".join(lines._get_line_labels()),
-                )
+                body=self.env._("%(user)s asked for a recount.", user=self.env.user.name)
             )
         return True
 
     def _flag_recount(self):
-        """Clears the lines' counts for a recount; their entries keep the first count."""
+        """Clears the lines' counts for a recount; their entries keep the first count. Each line
+        goes to a counter who did not count it (see _get_default_recounters)."""
         self.write(
             {
                 "status": "to_recount",
@@ -386,6 +507,84 @@ class RunningInventoryCountLine(models.Model):
                 "date_counted": False,
             }
         )
+        first_counters = self._get_first_counters()
+        for line, recounter in self._get_default_recounters(first_counters).items():
+            if line.recount_user_id and line.recount_user_id.id not in first_counters.get(line, []):
+                continue
+            line.recount_user_id = recounter
+        for count in self.count_id:
+            lines = self.filtered(lambda line, count=count: line.count_id == count)
+            count._add_recounters(lines.recount_user_id)
+
+    def _get_first_counters(self):
+        """{line: ids of the users who entered its first count}, in one query."""
+        return dict(
+            self.env["running.inventory.count.entry"]
+            .sudo()
+            ._read_group(
+                [("line_id", "in", self.ids), ("kind", "=", "count")],
+                ["line_id"],
+                ["user_id:array_agg"],
+            )
+        )
+
+    def _get_default_recounters(self, first_counters):
+        """{line: the counter who recounts it}: the session's counters first, then the company's,
+        counters before auditors (an auditor who counts may not approve), never one who counted
+        the line. Empty for a line no other counter can recount."""
+        users = self.env["res.users"].sudo()
+        company_counters = users.search(
+            self.env["running.inventory.count.plan"]._get_counter_domain()
+            + [("company_ids", "in", self.company_id.ids)],
+            order="id",
+        )
+        result = {}
+        for line in self:
+            candidates = line.count_id.counter_ids.sorted("id") | company_counters.filtered(
+                lambda user, company=line.company_id: company in user.company_ids
+            )
+            candidates = candidates.filtered(
+                lambda user, line=line: user.id not in first_counters.get(line, [])
+            ).sorted(lambda user: user.has_group(AUDITOR_GROUP))
+            if candidates:
+                result[line] = candidates[0]
+        return result
+
+    def _assign_recount_user(self, user):
+        """An auditor chooses who recounts these lines."""
+        self.env["running.inventory.count"]._ensure_auditor()
+        self.check_access("write")
+        lines = self.sudo()
+        if any(line.status != "to_recount" for line in lines):
+            raise UserError(self.env._("Only lines waiting for a recount can be reassigned."))
+        if user and not user.has_group(COUNTER_GROUP):
+            raise UserError(self.env._("%(user)s is no Inventory Counter.", user=user.display_name))
+        first_counters = lines._get_first_counters()
+        own = lines.filtered(lambda line: user.id in first_counters.get(line, []))
+        if own:
+            raise UserError(
+                self.env._(
+                    "%(user)s counted %(lines)s: another counter must recount it.",
+                    user=user.display_name,
+                    lines=", ".join(own._get_line_labels()),
+                )
+            )
+        lines.write({"recount_user_id": user.id})  # sudo: past the counters' write guard
+        lines.count_id._add_recounters(user)
+        for count in lines.count_id:
+            count.message_post(
+                body=self.env._(
+                    "%(auditor)s assigned the recount of %(lines)s to %(user)s.",
+                    auditor=self.env.user.name,
+                    lines=", ".join(
+                        lines.filtered(
+                            lambda line, count=count: line.count_id == count
+                        )._get_line_labels()
+                    ),
+                    user=user.name,
+                )
+            )
+        return True
 
     def _record_counts(self, quantity_by_line):
         """Records what the current user counted on these lines, in one pass for all of them:
@@ -419,7 +618,6 @@ class RunningInventoryCountLine(models.Model):
             entries.append(line._prepare_entry_vals(vals))
             line.write(vals)
         self.env["running.inventory.count.entry"].sudo().create(entries)
-        lines.filtered(lambda line: line.status == "recounted")._message_recounts(user)
 
     def _prepare_count_vals(self, quantity, expected, user, date):
         self.ensure_one()
@@ -447,18 +645,6 @@ class RunningInventoryCountLine(models.Model):
             "quantity_expected": count_vals["quantity_expected"],
         }
 
-    def _message_recounts(self, user):
-        for count in self.count_id:
-            lines = self.filtered(lambda line, count=count: line.count_id == count)
-            count.message_post(
-                body=self.env._(
-                    "Recounted by %(user)s: %(lines)s.",
-                    user=user.name,
-                    lines=", ".join(lines._get_line_labels()),
-                ),
-                author_id=user.partner_id.id,
-            )
-
     def _ensure_can_count(self, user):
         """Counting happens while the session is in progress; recounts once it is counted, and
         by someone who did not enter the first count.
@@ -469,31 +655,60 @@ class RunningInventoryCountLine(models.Model):
                 state == "counted" and line.status in ("to_recount", "recounted")
             ):
                 continue
+            raise line._cannot_count_error()
+        others = self.filtered(
+            lambda line: line.status == "counted" and line.counter_id and line.counter_id != user
+        )
+        if others:
             raise UserError(
                 self.env._(
-                    "%(line)s cannot be counted now: counts are entered while the session is in "
-                    "progress, and recounts once it is counted.",
-                    line=line._get_line_labels()[0],
+                    "%(counter)s counted %(line)s: a count is changed by whoever entered it; "
+                    "an auditor can ask for a recount.",
+                    counter=others[0].counter_id.name,
+                    line=others._get_line_labels()[0],
                 )
             )
-        recounts = self.filtered(lambda line: line.status in ("to_recount", "recounted"))
-        if not recounts:
-            return
-        first_counters = dict(
-            self.env["running.inventory.count.entry"]
-            .sudo()
-            ._read_group(
-                [("line_id", "in", recounts.ids), ("kind", "=", "count")],
-                ["line_id"],
-                ["user_id:array_agg"],
+        self.filtered(lambda line: line.status in ("to_recount", "recounted"))._ensure_can_recount(
+            user
+        )
+
+    def _is_scanned_recount(self):
+        """Whether a scan in a counted session adds to this line: a recount of the scanning
+        counter (the first counter's lines read as counted), or any recount for an auditor."""
+        self.ensure_one()
+        if self.is_my_recount:
+            return True
+        return not self._is_recount_masked() and self.sudo().status in ("to_recount", "recounted")
+
+    def _cannot_count_error(self):
+        self.ensure_one()
+        return UserError(
+            self.env._(
+                "%(line)s cannot be counted by you now: counts are entered while the session is "
+                "in progress; once it is counted, another counter must recount what you counted.",
+                line=self._get_line_labels()[0],
             )
         )
+
+    def _ensure_can_recount(self, user):
+        """A recount is by the counter it is assigned to, never by one who counted the line."""
+        recounts = self
+        if not recounts:
+            return
+        first_counters = recounts._get_first_counters()
         own = recounts.filtered(lambda line: user.id in first_counters.get(line, []))
         if own:
+            # The same error as for any counted line: a counter does not learn it is recounted.
+            raise own[0]._cannot_count_error()
+        others = recounts.filtered(
+            lambda line: line.recount_user_id and line.recount_user_id != user
+        )
+        if others:
             raise UserError(
                 self.env._(
-                    "You counted %(lines)s: another counter must recount it.",
-                    lines=", ".join(own._get_line_labels()),
+                    "%(line)s is to be recounted by %(user)s; an auditor can assign it to you.",
+                    line=others._get_line_labels()[0],
+                    user=others[0].recount_user_id.name,
                 )
             )
 

@@ -40,6 +40,7 @@ class RunningInventoryCountAccuracy(models.Model):
                 "value_expected",
                 "value_difference",
             ),
+            "running.inventory.count.entry": ("line_id", "user_id", "kind", "date"),
         }
     )
 
@@ -50,7 +51,12 @@ class RunningInventoryCountAccuracy(models.Model):
     location_id = fields.Many2one("stock.location", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     abc_class = fields.Selection(ABC_CLASSES, string="ABC Class", readonly=True)
-    counter_id = fields.Many2one("res.users", readonly=True)
+    counter_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        help="Who entered the first count: a mismatch is theirs, not the recounter's.",
+    )
+    recounter_id = fields.Many2one("res.users", string="Recounted By", readonly=True)
     user_approved_id = fields.Many2one("res.users", string="Approved By", readonly=True)
     date = fields.Datetime(string="Approved On", readonly=True)
     line_count = fields.Integer(string="Lines", readonly=True)
@@ -74,7 +80,8 @@ class RunningInventoryCountAccuracy(models.Model):
                            line.location_id,
                            line.product_id,
                            line.abc_class,
-                           line.counter_id,
+                           COALESCE(first_count.user_id, line.counter_id) AS counter_id,
+                           recount.user_id AS recounter_id,
                            session.user_approved_id,
                            session.date_done AS date,
                            1 AS line_count,
@@ -87,6 +94,21 @@ class RunningInventoryCountAccuracy(models.Model):
                            %(value_accuracy)s AS value_accuracy
                       FROM running_inventory_count_line line
                       JOIN running_inventory_count session ON session.id = line.count_id
+                      -- The first count names the counter; the last recount, the recounter.
+                      LEFT JOIN LATERAL (
+                            SELECT entry.user_id
+                              FROM running_inventory_count_entry entry
+                             WHERE entry.line_id = line.id AND entry.kind = 'count'
+                          ORDER BY entry.date, entry.id
+                             LIMIT 1
+                      ) first_count ON TRUE
+                      LEFT JOIN LATERAL (
+                            SELECT entry.user_id
+                              FROM running_inventory_count_entry entry
+                             WHERE entry.line_id = line.id AND entry.kind = 'recount'
+                          ORDER BY entry.date DESC, entry.id DESC
+                             LIMIT 1
+                      ) recount ON TRUE
                      WHERE session.state = 'done'
                 )
                 """,

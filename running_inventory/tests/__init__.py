@@ -39,3 +39,7 @@ from . import test_interim_report
 from . import test_demo_truth
 from . import test_reconciliation_tour
 from . import test_fuzz_rpc
+from . import test_count_not_counted
+from . import test_count_recount_assignment
+from . import test_count_line_form
+from . import test_count_audit_tour

@@ -15,7 +15,7 @@ class TestCountAccuracy(RunningInventoryCountCommon):
     A        A     2        2        counter 1             within
     B        B     9        9        counter 1             within
     C        B     9        8        counter 1             within (11 %)
-    D        C     10       5 then 6 counter 1, counter 2  over (40 %)
+    D        C     10       5 then 6 counter 1 (recount 2) over (40 %)
     ======== ===== ======== ======== ===================== ==========
 
     Record accuracy 3 / 4 = 75 %; value accuracy 1 - (10 + 40) / (20 + 90 + 90 + 100).
@@ -70,9 +70,11 @@ class TestCountAccuracy(RunningInventoryCountCommon):
             self._accuracy("abc_class"),
             {"a": (100.0, 100.0, 1), "b": (100.0, 94.44, 2), "c": (0.0, 60.0, 1)},
         )
+        # A mismatch is the first counter's, not the recounter's.
+        self.assertEqual(self._accuracy("counter_id"), {self.counter_1: (75.0, 83.33, 4)})
         self.assertEqual(
-            self._accuracy("counter_id"),
-            {self.counter_1: (100.0, 95.0, 3), self.counter_2: (0.0, 60.0, 1)},
+            self._accuracy("recounter_id"),
+            {self.env["res.users"]: (100.0, 95.0, 3), self.counter_2: (0.0, 60.0, 1)},
         )
         self.assertEqual(
             self._accuracy("location_id"),

@@ -53,7 +53,9 @@ class TestCountDuties(RunningInventoryCountCommon):
             self.env["running.inventory.count"].with_user(self.counter_1).create(
                 {"warehouse_id": self.warehouse.id}
             )
-        as_counter.action_start()
+        with self.assertRaises(AccessError):
+            as_counter.action_start()
+        count.with_user(self.auditor_1).action_start()
         line = count.sudo().line_ids.with_user(self.counter_1)
         with self.assertRaises(AccessError):
             line.write({"quantity_snapshot": 99})

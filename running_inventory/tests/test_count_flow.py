@@ -92,9 +92,18 @@ class TestCountFlow(RunningInventoryCountCommon):
         with self.assertRaisesRegex(UserError, "lines to recount"):
             count.with_user(self.counter_1).action_submit()
 
-        # The recount is for another counter.
-        with self.assertRaisesRegex(UserError, "another counter must recount"):
+        # The recount is for another counter. The first counter still reads the desk as they
+        # counted it (blind recount): counted, 12, read-only in their form.
+        as_first = desk.with_user(self.counter_1)
+        self.assertEqual(
+            as_first.read(["status", "quantity_counted", "is_counted", "counter_id"])[0],
+            {"id": desk.id, "status": "counted", "quantity_counted": 12.0, "is_counted": True,
+             "counter_id": (self.counter_1.id, self.counter_1.display_name)},
+        )  # fmt: skip
+        with self.assertRaisesRegex(AssertionError, "readonly"):
             self._enter_counts(count, self.counter_1, {(self.desk, None, None): 19})
+        with self.assertRaisesRegex(UserError, "another counter must recount"):
+            as_first.write({"quantity_counted": 19})
         self._enter_counts(
             count, self.counter_2, {(self.desk, None, None): 18, (self.found, None, None): 2}
         )
@@ -166,10 +175,14 @@ class TestCountFlow(RunningInventoryCountCommon):
             quants._get_available_quantity(self.lamp, self.shelf_1, lot_id=self.lamp_lot), 4.0
         )
 
-        # The chatter says who counted and recounted.
+        # The chatter says who counted, not which lines were recounted (the first counter reads
+        # it too): the recounts are in the auditors' Count History.
         bodies = "\n".join(count.message_ids.mapped("body"))
         self.assertIn("Counting finished by counter_1", bodies)
-        self.assertIn("Recounted by counter_2", bodies)
+        self.assertNotIn("Desk", bodies)
+        self.assertEqual(
+            count.entry_ids.filtered(lambda entry: entry.kind == "recount").user_id, self.counter_2
+        )
 
         # Done is final.
         with self.assertRaises(UserError):

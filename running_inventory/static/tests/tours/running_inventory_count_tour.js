@@ -23,6 +23,11 @@ registry.category("web_tour.tours").add("running_inventory_count_tour", {
                 '.o_field_widget[name=line_ids] .o_list_table:not(:has(th[data-name="quantity_expected"])):not(:has(th[data-name="quantity_expected_visible"]))',
         },
         {
+            content: "Nothing counted yet: the lines say so, not 0.00",
+            trigger:
+                '.o_data_row:has(td:contains("Tour Apple")) td[name="quantity_counted"] .o_running_inventory_not_counted',
+        },
+        {
             content: "Count the apples",
             trigger: '.o_data_row:has(td:contains("Tour Apple")) td.o_data_cell[name="quantity_counted"]',
             run: "click",
