@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, ormcache, str2bool
 
 from ..tools import entry_writer
+from ..tools.rpc import rpc_record
 
 # Numbering formats of the stock journals, per database, journal and month: deriving one costs
 # Odoo's sequence mixin ~3 ms and several queries, at every validation otherwise.
@@ -400,6 +401,7 @@ class AccountMove(models.Model):
             move.perpetual_picking_ids = stock_moves.picking_id
             move.perpetual_picking_count = len(stock_moves.picking_id)
 
+    @rpc_record
     def action_view_perpetual_pickings(self):
         """The transfers whose movements this entry values."""
         self.ensure_one()
@@ -407,6 +409,7 @@ class AccountMove(models.Model):
             "stock.action_picking_tree_all", self.perpetual_picking_ids, "stock.view_picking_form"
         )
 
+    @rpc_record
     def action_view_perpetual_stock_moves(self):
         """The stock movements this entry values."""
         self.ensure_one()
@@ -414,6 +417,7 @@ class AccountMove(models.Model):
             "stock.stock_move_action", self.perpetual_stock_move_ids
         )
 
+    @rpc_record
     def action_view_perpetual_valuation_entries(self):
         """The stock valuation entries this bill or invoice caused."""
         self.ensure_one()

@@ -209,6 +209,7 @@ class RunningInventoryReconciliation(models.Model):
         action["domain"] = [("reconciliation_id", "=", self.id)]
         return action
 
+    @rpc_records
     def action_validate(self):
         """Sign the computed figures off: who and when; the reconciliation is locked."""
         self._ensure_accounting_manager()
@@ -245,6 +246,7 @@ class RunningInventoryReconciliation(models.Model):
         self.ensure_one()
         return len(self.adjustment_move_ids.filtered(lambda move: move.state == "posted"))
 
+    @rpc_records
     def action_reset_validation(self):
         """Reverse a validation: the figures can be recomputed again; the chatter keeps who
         validated them, when, and who reversed it."""

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.rpc import rpc_record
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -22,6 +24,7 @@ class StockPicking(models.Model):
             picking.perpetual_account_move_ids = entries
             picking.perpetual_account_move_count = len(entries)
 
+    @rpc_record
     def action_view_perpetual_account_moves(self):
         """The journal entries of this transfer's movements."""
         self.ensure_one()
