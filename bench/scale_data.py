@@ -267,7 +267,8 @@ def generate(env, base, products):
                nextval('product_product_id_seq') AS product_id,
                (%(categories)s)[1 + i %% 3] AS categ_id,
                CASE WHEN i %% 2 = 0 THEN 1 WHEN i %% 4 = 1 THEN 2 ELSE 3 END AS w,
-               5 + i %% 20 AS price, i %% 10 = 1 AS tracked, %(moves)s AS moves, TRUE AS entries
+               5 + i %% 20 AS price, i %% 10 = 1 AS tracked, %(moves)s AS moves, TRUE AS entries,
+               i %% 3 = 2 AS fifo
           FROM generate_series(0, %(products)s - 1) AS i
         """,
         categories=base["categories"],
@@ -286,7 +287,8 @@ def generate(env, base, products):
 
 def make_products(env, base, spec, name):
     """Templates, variants, lots and cost history of the products in `spec`, kept in the
-    table `name` (product index, ids, category, warehouse, price, tracked, moves, entries)."""
+    table `name` (product index, ids, category, warehouse, price, tracked, moves, entries,
+    fifo)."""
     env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(name)))
     env.cr.execute(SQL("CREATE TABLE %s AS %s", SQL.identifier(name), spec))
     env.cr.execute(SQL("CREATE INDEX ON %s (product_id)", SQL.identifier(name)))
@@ -339,7 +341,7 @@ def make_products(env, base, spec, name):
     clone(
         env,
         "product_value",
-        SQL("SELECT s.* FROM %s s WHERE s.categ_id != %s", table, base["categories"][2]),
+        SQL("SELECT s.* FROM %s s WHERE NOT s.fifo", table),
         SQL("tpl.id = %s", value_id),
         {
             "product_id": SQL("g.product_id"),
