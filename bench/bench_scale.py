@@ -52,7 +52,7 @@ AT_DAYS_AGO = 180
 ANCHOR_SAMPLE = int(os.environ.get("BENCH_SCALE_ANCHOR", "600"))
 COUNT_MAX = 50_000
 PRIORS = (100, 10_000, 100_000)
-POSTING_ROUNDS = int(os.environ.get("BENCH_SCALE_POSTINGS", "3"))
+POSTING_ROUNDS = int(os.environ.get("BENCH_SCALE_POSTINGS", "1"))
 RESULTS = Path(os.environ.get("BENCH_SCALE_RESULTS", ".state/bench"))
 log = scale_data.log
 
@@ -99,6 +99,8 @@ class Meter:
             env.cr.sql_log_count - queries,
             peak_mb(),
         ]
+        seconds, queries, peak = self.figures[name]
+        log(f"      {name:42} {seconds:9.2f} s {queries:9,} q {peak:6.0f} MB")
 
 
 class Spy:
@@ -475,7 +477,8 @@ def run_size(config_file, size):
                 result[name] = function(env, meter)
             figures.update(meter.figures)
             cr.rollback()
-        log(f"    {name} done")
+        result["figures"] = figures
+        save(result, "partial")
     result["figures"] = figures
     if only and "postings" not in only.split():
         return
@@ -485,9 +488,18 @@ def run_size(config_file, size):
         with registry.cursor() as cr:
             run_postings(bench_env(cr), base, result)
             cr.rollback()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"scale_{size}.json").write_text(json.dumps(result, indent=1, default=str))
+    if only:  # a part of the steps: kept apart from the full figures
+        save(result, only.replace(" ", "_"))
+        return
+    save(result)
     print_size(result)
+
+
+def save(result, kind=""):
+    """The figures so far in .state/bench/scale_<size>[.partial].json."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = f"scale_{result['size']}{'.' + kind if kind else ''}.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=1, default=str))
 
 
 def run_postings(env, base, result):
