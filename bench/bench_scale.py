@@ -556,8 +556,12 @@ def print_size(result):
     log(f"  reconciliation (lines, difference, differences): {result['reconciliation']}")
     log(f"  anchor (7): Odoo on {ANCHOR_SAMPLE} products, scaled to {SIZES[size]:,}")
     if "postings" not in result:
-        log("  6 posting: measured at LARGE (BENCH_SCALE_POSTINGS_AT)")
+        log("  6 posting: not measured in this run (BENCH_SCALE_POSTINGS_AT)")
         return
+    print_postings(result)
+
+
+def print_postings(result):
     overhead, times = posting_overhead(result)
     log(
         f"  6 posting, ms per validation (median of {POSTING_ROUNDS}); perpetual - periodic, "
@@ -580,70 +584,102 @@ def print_size(result):
         )
 
 
-def scale_line(small, large):
+def ratio_text(numerator, denominator, digits=1):
+    if numerator is None or not denominator:
+        return "n/a"
+    return f"{numerator / denominator:.{digits}f}x"
+
+
+def scale_line(small, large, postings):
+    """The verdict: the issue's ratios, "n/a" where a figure is missing."""
+    sf, lf = small.get("figures", {}), large.get("figures", {})
+
+    def seconds(figures, names):
+        if not names or any(name not in figures for name in names):
+            return None
+        return sum(figures[name][0] for name in names)
+
     parts = []
-    sf, lf = small["figures"], large["figures"]
-    groups = {
-        "1": [n for n in sf if n.startswith("1 ")],
-        "2": [n for n in sf if n.startswith("2 ")],
-        "3": [n for n in sf if n.startswith("3 ")],
-        "4": [n for n in sf if n.startswith("4 ")],
-        "5": [n for n in sf if n.startswith("5 ")],
-    }
-    for step, names in groups.items():
-        small_s = sum(sf[n][0] for n in names)
-        large_s = sum(lf[n][0] for n in names)
-        small_q = sum(sf[n][1] for n in names)
-        large_q = sum(lf[n][1] for n in names)
-        parts.append(f"{step}: {large_s / small_s:.1f}x time, q {small_q}->{large_q}")
-    anchor = {label: lf[f"7 Odoo total_value, {label}"][0] for label in ("past", "today")}
-    ours = {
-        "1": lf["1 ledger totals per product"][0],
-        "2": {label: lf[f"2 stock at date, {label}"][0] for label in ("past", "today")},
-        "3": {label: lf[f"3 reconciliation, {label}"][0] for label in ("past", "today")},
-    }
-    parts.append(f"odoo/ours 1: {anchor['past'] / ours['1']:.0f}x")
-    for step in ("2", "3"):
+    for step in "12345":
+        names = [name for name in sf if name.startswith(step + " ")]
+        queries = [sum(f[n][1] for n in names if n in f) for f in (sf, lf)]
         parts.append(
-            f"{step}: "
-            + "/".join(f"{anchor[label] / ours[step][label]:.0f}x" for label in ("past", "today"))
+            f"{step} {ratio_text(seconds(lf, names), seconds(sf, names))} time"
+            f" (q {queries[0]:,}->{queries[1]:,})"
         )
-    overhead, _times = posting_overhead(large)
+    anchor = {label: seconds(lf, [f"7 Odoo total_value, {label}"]) for label in ("past", "today")}
+    ours = {
+        "1": {"past": seconds(lf, ["1 ledger totals per product"])},
+        "2": {label: seconds(lf, [f"2 stock at date, {label}"]) for label in ("past", "today")},
+        "3": {label: seconds(lf, [f"3 reconciliation, {label}"]) for label in ("past", "today")},
+    }
     parts.append(
-        "posting 100k/100: "
+        "Odoo/ours at LARGE "
         + " ".join(
-            f"{method} {overhead[method, PRIORS[-1]] / overhead[method, PRIORS[0]]:.2f}"
-            if overhead[method, PRIORS[0]] > 0
-            else f"{method} n/a"
-            for method in scale_data.COST_METHODS
+            f"{step} "
+            + "/".join(ratio_text(anchor[label], ours[step][label], 0) for label in dates)
+            for step, dates in (("1", ["past"]), ("2", ["past", "today"]), ("3", ["past", "today"]))
         )
     )
-    peak = max(max(f[2] for f in lf.values()), large.get("postings_peak", 0))
-    parts.append(f"peak {peak:.0f} MB")
+    if postings:
+        overhead, _times = posting_overhead(postings)
+        parts.append(
+            f"posting added 100k/100 ({postings['size']}) "
+            + " ".join(
+                f"{m} {ratio_text(overhead[m, PRIORS[-1]], overhead[m, PRIORS[0]], 2)}"
+                if overhead[m, PRIORS[0]] > 0
+                else f"{m} n/a"
+                for m in scale_data.COST_METHODS
+            )
+        )
+    else:
+        parts.append("posting n/a")
+    peaks = [f[2] for f in lf.values()] + [postings.get("postings_peak", 0) if postings else 0]
+    parts.append(f"peak {max(peaks):.0f} MB")
     return "SCALE: " + "; ".join(parts)
+
+
+def load_results():
+    """{size: figures}: the last full run of each size, else what its last run measured; and
+    the last postings measured (step 6), at whichever size."""
+    results, postings = {}, None
+    for size in SIZES:
+        for kind in ("", ".partial"):
+            path = RESULTS / f"scale_{size}{kind}.json"
+            if path.exists():
+                results[size] = json.loads(path.read_text())
+                results[size]["complete"] = not kind
+                break
+        path = RESULTS / f"scale_{size}.postings.json"
+        for result in (results.get(size), json.loads(path.read_text()) if path.exists() else None):
+            if result and result.get("postings") and not postings:
+                postings = result
+    return results, postings
 
 
 def main():
     if len(sys.argv) > 2 and sys.argv[1] == "--size":
         run_size(sys.argv[3], sys.argv[2])
         return
-    args = parse_args(__doc__)
-    sizes = os.environ.get("BENCH_SCALE_SIZES", "small large").split()
+    if sys.argv[1:] == ["--report"]:
+        sizes = []
+    else:
+        args = parse_args(__doc__)
+        sizes = os.environ.get("BENCH_SCALE_SIZES", "small large").split()
     for size in sizes:
         log(f"  {size}: {SIZES[size]:,} products ({scale_db()}_{size})")
         subprocess.run(["nice", sys.executable, __file__, "--size", size, args.config], check=True)
-    results = {
-        size: json.loads((RESULTS / f"scale_{size}.json").read_text())
-        for size in SIZES
-        if (RESULTS / f"scale_{size}.json").exists()
-    }
+    results, postings = load_results()
+    for size in SIZES:
+        if size in results and (size not in sizes or not results[size]["complete"]):
+            log(f"\n(last {'' if results[size]['complete'] else 'partial '}run of {size})")
+            print_size(results[size])
+    if postings and not postings.get("figures"):
+        log(f"\n(postings measured on the {postings['size']} database)")
+        print_postings(postings)
     if len(results) == 2:
-        for size in SIZES:
-            if size not in sizes:
-                log(f"\n(previous run of {size})")
-                print_size(results[size])
         log("")
-        log(scale_line(results["small"], results["large"]))
+        log(scale_line(results["small"], results["large"], postings))
 
 
 if __name__ == "__main__":
