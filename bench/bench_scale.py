@@ -481,6 +481,7 @@ def run_size(config_file, size):
         save(result, "partial")
     result["figures"] = figures
     if only and "postings" not in only.split():
+        save(result, only.replace(" ", "_"))
         return
     # Step 6 depends on the product's history, not on the database's size: it runs at LARGE
     # only, by default (its 660,600 prior moves are written and rolled back in each run).
@@ -650,6 +651,10 @@ def load_results():
                 results[size] = json.loads(path.read_text())
                 results[size]["complete"] = not kind
                 break
+        # Steps measured again on their own (BENCH_SCALE_STEPS) are newer: theirs are taken.
+        for path in sorted(RESULTS.glob(f"scale_{size}.*.json")):
+            if size in results and path.suffixes[0] not in (".partial", ".postings"):
+                results[size]["figures"].update(json.loads(path.read_text())["figures"])
         path = RESULTS / f"scale_{size}.postings.json"
         for result in (results.get(size), json.loads(path.read_text()) if path.exists() else None):
             if result and result.get("postings") and not postings:
