@@ -17,7 +17,30 @@ else
     odoo_bin -d "$BENCH_DB" -i running_inventory --stop-after-init --log-level=warn
 fi
 
-export ODOO_CONF BENCH_DB
+# bench_scale.py keeps the data of each size in a database of its own (generated once, then
+# reused): ${BENCH_SCALE_DB}_small and _large, copies of ${BENCH_SCALE_DB}_base (running_inventory,
+# no demo data). BENCH_SCALE_SIZES="small" measures one size only.
+BENCH_SCALE_DB=${BENCH_SCALE_DB:-running_inventory_bench_scale}
+BENCH_SCALE_SIZES=${BENCH_SCALE_SIZES:-small large}
+if [ -z "${BENCH:-}" ] || [[ bench/bench_scale.py == *"$BENCH"* ]]; then
+    if ! db_has_module "${BENCH_SCALE_DB}_base" running_inventory; then
+        drop_db "${BENCH_SCALE_DB}_base"
+        step "Creating the scale benchmark's empty database ${BENCH_SCALE_DB}_base"
+        odoo_db init "${BENCH_SCALE_DB}_base" >/dev/null
+        odoo_bin -d "${BENCH_SCALE_DB}_base" -i running_inventory --stop-after-init --log-level=warn
+    fi
+    for size in $BENCH_SCALE_SIZES; do
+        if db_has_module "${BENCH_SCALE_DB}_$size" running_inventory; then
+            step "Updating running_inventory in ${BENCH_SCALE_DB}_$size"
+            odoo_bin -d "${BENCH_SCALE_DB}_$size" -u running_inventory --stop-after-init --log-level=warn
+        else
+            drop_db "${BENCH_SCALE_DB}_$size"
+            odoo_db duplicate "${BENCH_SCALE_DB}_base" "${BENCH_SCALE_DB}_$size" >/dev/null
+        fi
+    done
+fi
+
+export ODOO_CONF BENCH_DB BENCH_SCALE_DB BENCH_SCALE_SIZES
 cd "$ROOT"
 for script in bench/bench_*.py; do
     [ -n "${BENCH:-}" ] && [[ "$script" != *"$BENCH"* ]] && continue

@@ -14,6 +14,9 @@ from ..tools.stock_valuation import (
 )
 from ..tools.valuation_sql import owned_by_company_sql, valued_location_sql
 
+# Products valued per batch by _get_stock_at_date.
+STOCK_AT_DATE_BATCH = 20_000
+
 
 @dataclass(slots=True)
 class ProductStock:
@@ -79,14 +82,27 @@ class RunningInventoryValuation(models.AbstractModel):
         """
         company.ensure_one()
         self.env.flush_all()
-        infos = self._read_product_infos(company, at, products)
-        if not infos:
-            return {}
+        all_infos = self._read_product_infos(company, at, products)
+        locations = self._get_valued_locations(company)
+        # Products in batches: a batch's moves are replayed in memory, so that the memory
+        # held stays bounded (measured by bench/bench_scale.py: 1.8 GB for 100,000 products
+        # and 3,000,000 moves in one go), at a fixed number of queries per batch.
+        product_ids = list(all_infos)
+        result = {}
+        for start in range(0, len(product_ids), STOCK_AT_DATE_BATCH):
+            infos = {
+                pid: all_infos[pid] for pid in product_ids[start : start + STOCK_AT_DATE_BATCH]
+            }
+            result.update(self._get_stock_of_products(company, at, infos, locations, by_location))
+        return result
+
+    @api.model
+    def _get_stock_of_products(self, company, at, infos, locations, by_location):
+        """`_get_stock_at_date` for the products of `infos` (one batch)."""
         stocks = {
             product_id: ProductStock(product_id, info["cost_method"], info["categ_id"])
             for product_id, info in infos.items()
         }
-        locations = self._get_valued_locations(company)
         self._read_quantities(company, at, infos, stocks, locations)
         if by_location:
             self._read_quantities_by_location(company, at, infos, stocks, locations)

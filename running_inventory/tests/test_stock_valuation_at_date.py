@@ -1,5 +1,6 @@
 from odoo.tests import tagged
 
+from ..models import running_inventory_valuation as valuation_module
 from .common_ledger import LedgerCommon
 
 
@@ -35,6 +36,26 @@ class TestStockValuationAtDate(LedgerCommon):
         for product in products:
             self._history(product)
         self._check_every_day(products)
+
+    def test_many_products_in_batches(self):
+        """Products are valued in batches (bounded memory): batches of one product give
+        Odoo's own figures too, at a fixed number of queries per batch."""
+        products = self.env["product.product"]
+        for cost_method in ("standard", "average", "fifo"):
+            products |= self._create_product_before(cost_method, f"Batched {cost_method}")
+        for product in products:
+            self._history(product)
+        self.patch(valuation_module, "STOCK_AT_DATE_BATCH", 1)
+        self._check_every_day(products, days=2)
+        # One batch per product: the batch's queries, once per product.
+        Valuation = self.env["running.inventory.valuation"]
+        queries = self.env.cr.sql_log_count
+        Valuation._get_stock_at_date(self.company, self._end_of_day(1), products[:1])
+        one = self.env.cr.sql_log_count - queries
+        queries = self.env.cr.sql_log_count
+        Valuation._get_stock_at_date(self.company, self._end_of_day(1), products)
+        self.assertGreater(self.env.cr.sql_log_count - queries, one)
+        self.assertLessEqual(self.env.cr.sql_log_count - queries, 3 * one)
 
     def test_negative_stock(self):
         """Delivered before received: Odoo's replay takes the receipt's cost once stock is
