@@ -3,9 +3,11 @@ from odoo.tests import Form, tagged
 
 from odoo.addons.running_inventory.tests.common import PerpetualValuationCommon
 
+from .common import ManufacturingFactories
+
 
 @tagged("post_install", "-at_install")
-class TestPerpetualManufacturing(PerpetualValuationCommon):
+class TestPerpetualManufacturing(ManufacturingFactories, PerpetualValuationCommon):
     """Components consumed: Dr WIP / Cr stock; goods produced: Dr stock / Cr WIP at Odoo's
     value; what WIP keeps for a done order goes to the production variance."""
 
@@ -31,21 +33,6 @@ class TestPerpetualManufacturing(PerpetualValuationCommon):
                 **values,
             }
         )
-
-    def _produce(self, bom, quantity):
-        form = Form(self.env["mrp.production"])
-        form.product_id = bom.product_id or bom.product_tmpl_id.product_variant_id
-        form.bom_id = bom
-        form.product_qty = quantity
-        production = form.save()
-        production.action_confirm()
-        with Form(production) as form:
-            form.qty_producing = quantity
-        production.move_raw_ids.picked = True
-        with self._moment():
-            production.button_mark_done()
-        self.assertEqual(production.state, "done")
-        return production
 
     def _wip_balance(self, production):
         lines = self.env["account.move.line"].search(

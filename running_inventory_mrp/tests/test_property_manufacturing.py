@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo import Command
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from odoo.addons.running_inventory.tests.common_property import (
     EXAMPLES,
@@ -15,6 +15,8 @@ from odoo.addons.running_inventory.tests.common_property import (
     movement_steps,
     quantities,
 )
+
+from .common import ManufacturingFactories
 
 operations = st.lists(
     st.one_of(
@@ -28,7 +30,7 @@ operations = st.lists(
 
 
 @tagged("post_install", "-at_install")
-class TestPropertyManufacturing(PropertyScenarioCommon):
+class TestPropertyManufacturing(ManufacturingFactories, PropertyScenarioCommon):
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -46,10 +48,10 @@ class TestPropertyManufacturing(PropertyScenarioCommon):
             self.finished_method, name="Made product", standard_price=30.0
         )
         self.bom = None
-        super()._run_scenario(cost_method, steps)
+        return super()._run_scenario(cost_method, steps)
 
     def _assert_scenario_books(self, product):
-        super()._assert_scenario_books(product)
+        result = super()._assert_scenario_books(product)
         self.assertBooksHold(self.finished)
         wip = self.company.account_production_wip_account_id
         for production in self.productions:
@@ -67,6 +69,7 @@ class TestPropertyManufacturing(PropertyScenarioCommon):
             self.assertAlmostEqual(
                 sum(lines.mapped("balance")), 0.0, places=2, msg=f"WIP of {production.name}"
             )
+        return result
 
     def _step_manufacture(self, product, quantity):
         if not self.bom:
@@ -77,18 +80,7 @@ class TestPropertyManufacturing(PropertyScenarioCommon):
                     "bom_line_ids": [Command.create({"product_id": product.id, "product_qty": 2})],
                 }
             )
-        form = Form(self.env["mrp.production"])
-        form.product_id = self.finished
-        form.bom_id = self.bom
-        form.product_qty = quantity
-        production = form.save()
-        production.action_confirm()
-        with Form(production) as form:
-            form.qty_producing = quantity
-        production.move_raw_ids.picked = True
-        with self._moment():
-            production.button_mark_done()
-        self.assertEqual(production.state, "done")
+        production = self._produce(self.bom, quantity)
         self.productions.append(production)
 
     def _step_unbuild(self, product, index, quantity):

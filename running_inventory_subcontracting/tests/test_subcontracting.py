@@ -190,7 +190,7 @@ class TestPerpetualSubcontracting(PerpetualValuationCommon):
         location, as its components are) stays the company's: nothing posts, the books
         hold."""
         order = self._stock_components()
-        po, receipt, production = self._subcontract(1, 90.0)
+        po, receipt, _production = self._subcontract(1, 90.0)
         self._bill(po)
         returned = self._return(receipt, 1)
         self.assertEqual(returned.state, "done")
