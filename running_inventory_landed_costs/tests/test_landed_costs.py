@@ -1,13 +1,15 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.running_inventory.tests.common import PerpetualValuationCommon
 
+from .common import LandedCostFactories
+
 
 @tagged("post_install", "-at_install")
-class TestPerpetualLandedCosts(PerpetualValuationCommon):
+class TestPerpetualLandedCosts(LandedCostFactories, PerpetualValuationCommon):
     """A landed cost posts at its validation: stock for the goods on hand, cost of goods sold
     for the goods already delivered, against the landed cost line's account."""
 
@@ -15,45 +17,7 @@ class TestPerpetualLandedCosts(PerpetualValuationCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.stock = cls.account_stock_valuation
-        cls.account_freight = cls.env["account.account"].create(
-            {
-                "name": "Freight on purchases",
-                "code": "619901",
-                "account_type": "expense",
-                "company_ids": [Command.link(cls.company.id)],
-            }
-        )
-        cls.freight = cls.env["product.product"].create(
-            {
-                "name": "Freight",
-                "type": "service",
-                "landed_cost_ok": True,
-                "split_method_landed_cost": "by_quantity",
-            }
-        )
-
-    def _landed_cost(self, pickings, amount, account=None, date=None):
-        cost = self.env["stock.landed.cost"].create(
-            {
-                "date": date or fields.Date.context_today(self.env.user),
-                "picking_ids": [Command.set(pickings.ids)],
-                "cost_lines": [
-                    Command.create(
-                        {
-                            "name": "Freight",
-                            "product_id": self.freight.id,
-                            "price_unit": amount,
-                            "split_method": "by_quantity",
-                            "account_id": (account or self.account_freight).id,
-                        }
-                    )
-                ],
-            }
-        )
-        with self._moment():
-            cost.button_validate()
-        self.assertEqual(cost.state, "done")
-        return cost
+        cls._create_freight()
 
     def _entries_of(self, cost):
         return self.env["account.move"].search(

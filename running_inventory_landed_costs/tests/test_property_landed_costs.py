@@ -4,7 +4,6 @@ the core's movements with landed costs validated on random receipts among them."
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.running_inventory.tests.common_property import (
@@ -14,6 +13,8 @@ from odoo.addons.running_inventory.tests.common_property import (
     prices,
 )
 
+from .common import LandedCostFactories
+
 operations = st.lists(
     st.one_of(*movement_steps, st.tuples(st.just("landed_cost"), st.integers(0, 5), prices)),
     min_size=4,
@@ -22,21 +23,11 @@ operations = st.lists(
 
 
 @tagged("post_install", "-at_install")
-class TestPropertyLandedCosts(PropertyScenarioCommon):
+class TestPropertyLandedCosts(LandedCostFactories, PropertyScenarioCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.account_freight = cls.env["account.account"].create(
-            {
-                "name": "Freight on purchases",
-                "code": "619901",
-                "account_type": "expense",
-                "company_ids": [Command.link(cls.company.id)],
-            }
-        )
-        cls.freight = cls.env["product.product"].create(
-            {"name": "Freight", "type": "service", "landed_cost_ok": True}
-        )
+        cls._create_freight()
 
     @settings(
         max_examples=EXAMPLES,
@@ -58,22 +49,4 @@ class TestPropertyLandedCosts(PropertyScenarioCommon):
         ]
         if not receipts or product.cost_method == "standard":
             return
-        cost = self.env["stock.landed.cost"].create(
-            {
-                "picking_ids": [Command.set(receipts[index % len(receipts)].ids)],
-                "cost_lines": [
-                    Command.create(
-                        {
-                            "name": "Freight",
-                            "product_id": self.freight.id,
-                            "price_unit": amount,
-                            "split_method": "by_quantity",
-                            "account_id": self.account_freight.id,
-                        }
-                    )
-                ],
-            }
-        )
-        with self._moment():
-            cost.button_validate()
-        self.assertEqual(cost.state, "done")
+        self._landed_cost(receipts[index % len(receipts)], amount)
