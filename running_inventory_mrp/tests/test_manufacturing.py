@@ -146,6 +146,17 @@ class TestPerpetualManufacturing(ManufacturingFactories, PerpetualValuationCommo
         # books are checked on the components.
         self.assertBooksHold(self.component, order.order_line, sale.order_line)
 
+    def test_kit_with_a_cost_of_its_own_is_not_valued_beside_its_components(self):
+        """A kit given a cost of 25: Odoo values what its 10 components could make (3 kits)
+        at that cost; in the perpetual mode its stock is its components' alone, and Odoo's
+        closing proposes nothing for the kit."""
+        order = self._stock_components()
+        kit = self._create_product("average", name="Kit with a cost", standard_price=25.0)
+        self._bom(kit, component_qty=3.0, type="phantom")
+        self.assertEqual(kit.qty_available, 3)
+        self.assertNotIn(kit, self.company._get_accounts_by_product())
+        self.assertBooksHold(self.component, order.order_line)
+
     def test_by_product_takes_its_cost_share(self):
         """A by-product with a 25% cost share: finished goods and by-product both enter stock
         against WIP at Odoo's values, which clears WIP."""
