@@ -220,9 +220,12 @@ class TestReconciliation(LedgerCommon):
             for index in range(count):
                 cost_method = ("standard", "average", "fifo")[index % 3]
                 product = self._create_product_before(cost_method, f"Count {count} {index}")
-                self._make_in_move(product, 2, unit_cost=3.0)
-                self._make_out_move(product, 1)
-                self._manual_entry(self.stock, 1.0, product)
+                # Yesterday, not a minute after now: near midnight (in the user's time zone)
+                # the entries would be dated tomorrow, and the differences "cut off".
+                with self._on_day(1):
+                    self._make_in_move(product, 2, unit_cost=3.0)
+                    self._make_out_move(product, 1)
+                    self._manual_entry(self.stock, 1.0, product)
                 products |= product
             reconciliation = self.env["running.inventory.reconciliation"].create({})
             self.env.flush_all()
