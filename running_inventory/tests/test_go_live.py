@@ -140,9 +140,13 @@ class TestGoLive(PerpetualValuationCommon):
             opening.line_ids,
             [(self.account_stock_valuation, 20, 0, 4), (self.variation, 0, 20, 0)],
         )
-        # And the company once more: refused.
+        # And the company once more: the form says since when it is live, and offers to go
+        # live only for categories still valued otherwise, of which there are none: refused.
+        again = self._wizard()
+        self.assertEqual(again.company_live_since, self.company.perpetual_valuation_date)
+        self.assertFalse(again.line_ids)
         with self.assertRaisesRegex(UserError, "already values its stock"):
-            self._wizard().action_go_live()
+            again.action_go_live()
         self.assertEqual(
             self.env["account.move"].search_count([("company_id", "=", self.company.id)]),
             len(entries) + 1,

@@ -19,6 +19,11 @@ class StockValuationGoLive(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company, readonly=True
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    company_live_since = fields.Datetime(
+        compute="_compute_company_live_since",
+        help="When the company went live: then only its categories still valued otherwise "
+        "can go live.",
+    )
     category_ids = fields.Many2many(
         "product.category",
         string="Product Categories",
@@ -58,6 +63,14 @@ class StockValuationGoLive(models.TransientModel):
             company.account_stock_valuation_id.account_stock_variation_id
             or company.expense_account_id
         )
+
+    @api.depends("company_id")
+    def _compute_company_live_since(self):
+        for wizard in self:
+            company = wizard.company_id.with_company(wizard.company_id)
+            wizard.company_live_since = (
+                company.inventory_valuation == PERPETUAL and company.perpetual_valuation_date
+            )
 
     def _get_products(self):
         self.ensure_one()
