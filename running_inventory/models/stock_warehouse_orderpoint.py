@@ -617,7 +617,7 @@ class StockWarehouseOrderpoint(models.Model):
         return note
 
     @api.model
-    def _demo_create_demand_history(self, location, product, quantities):
+    def _demo_create_demand_history(self, location, product, quantities, partner=None):
         """Demo data only (demo/stock_warehouse_orderpoint_demo.xml): see
         :func:`..tools.demand_demo.create_demand_demo_history`."""
-        return create_demand_demo_history(self.env, location, product, quantities)
+        return create_demand_demo_history(self.env, location, product, quantities, partner)

@@ -5,14 +5,18 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tools import float_round
 
 
-def create_demand_demo_history(env, location, product, quantities):
+def create_demand_demo_history(env, location, product, quantities, partner=None):
     """Done deliveries of ``product`` from ``location`` to customers, ``quantities[i]`` on the
     day ``i + 1`` days ago (nothing on days with 0). Odoo dates a move when it is done; the
     history is back-dated afterwards, one write per day.
+
+    With ``partner``, the deliveries are those of one sale order of that customer, invoiced
+    once delivered: the goods delivered are then cost of goods sold, not left as goods
+    delivered not invoiced that no invoice would ever clear.
 
     :return: the ids of the moves, the opening inventory that stocks them first
     """
@@ -20,6 +24,25 @@ def create_demand_demo_history(env, location, product, quantities):
     location = env["stock.location"].browse(location)
     customer = env.ref("stock.stock_location_customers")
     today = fields.Datetime.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    order = env["sale.order"]
+    if partner:
+        total = sum(quantity for quantity in quantities if quantity > 0)
+        order = order.create(
+            {
+                "partner_id": partner,
+                "date_order": today - timedelta(days=len(quantities) + 1),
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": total,
+                            "price_unit": product.list_price,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
     vals_list, dates = [], []
     for days_ago, quantity in enumerate(quantities, start=1):
         if float_round(quantity, precision_digits=6) <= 0:
@@ -31,7 +54,9 @@ def create_demand_demo_history(env, location, product, quantities):
                 "product_uom_qty": quantity,
                 "location_id": location.id,
                 "location_dest_id": customer.id,
-                "origin": "Demand history (demo)",
+                "origin": order.name or "Demand history (demo)",
+                "sale_line_id": order.order_line.id,
+                "partner_id": order.partner_id.id,
             }
         )
     if not vals_list:
@@ -60,4 +85,8 @@ def create_demand_demo_history(env, location, product, quantities):
         moves_by_date[date] |= move
     for date, dated_moves in moves_by_date.items():
         dated_moves.write({"date": date})
+    if order:
+        # The line's quantity is delivered already: confirming launches no procurement.
+        order.action_confirm()
+        order._create_invoices().action_post()
     return moves.ids
