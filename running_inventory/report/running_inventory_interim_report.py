@@ -1,6 +1,6 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, frozendict
 
 BUCKETS = (
@@ -79,6 +79,13 @@ class RunningInventoryInterimReport(models.Model):
     amount_61_90 = fields.Monetary(string="61-90", readonly=True)
     amount_over_90 = fields.Monetary(string="Older", readonly=True)
 
+    @api.model
+    def _get_other_document_key(self):
+        """The document an interim item of no purchase or sale line belongs to, as an SQL
+        expression over ``aml`` (the journal item): its items net to zero once settled. Here
+        the item alone; a bridge names the documents of its app (a point of sale session)."""
+        return SQL("'i' || aml.id")
+
     @property
     def _table_query(self):
         return SQL(
@@ -96,7 +103,7 @@ class RunningInventoryInterimReport(models.Model):
                                  THEN 'p' || aml.interim_purchase_line_id
                             WHEN aml.interim_sale_line_id IS NOT NULL
                                  THEN 's' || aml.interim_sale_line_id
-                            ELSE 'i' || aml.id END AS document_key
+                            ELSE %(other_document_key)s END AS document_key
                   FROM account_move_line aml
                   JOIN res_company company ON company.id = aml.company_id
                  WHERE aml.parent_state = 'posted'
@@ -141,6 +148,7 @@ class RunningInventoryInterimReport(models.Model):
               LEFT JOIN sale_order_line sale_line ON sale_line.id = aged.sale_line_id
               LEFT JOIN sale_order sale ON sale.id = sale_line.order_id
             """,
+            other_document_key=self._get_other_document_key(),
             buckets=SQL(", ").join(
                 SQL(
                     "CASE WHEN aged.age >= %s AND (%s IS NULL OR aged.age <= %s) "

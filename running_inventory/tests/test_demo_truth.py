@@ -48,6 +48,30 @@ class TestDemoTruth(TransactionCase):
             (reconciliation.odoo_value, reconciliation.balance, 0.0),
         )
 
+    def test_goods_delivered_not_invoiced_are_open_sale_lines(self):
+        """The demo's goods delivered not invoiced are the sale lines still to invoice, as the
+        open items report lists them: the demand history's deliveries were invoiced."""
+        gdni = self.env["running.inventory.interim.report"].search(
+            [("kind", "=", "gdni"), ("company_id", "=", self.env.company.id)]
+        )
+        self.assertTrue(gdni)
+        self.assertFalse(gdni.filtered(lambda item: not item.sale_line_id))
+        [(balance,)] = self.env["account.move.line"]._read_group(
+            [
+                ("account_id", "in", gdni.account_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("parent_state", "=", "posted"),
+            ],
+            [],
+            ["balance:sum"],
+        )
+        self.assertEqual(self.env.company.currency_id.round(balance), sum(gdni.mapped("balance")))
+        history = [
+            self.env.ref(f"running_inventory.product_product_{name}_demo")
+            for name in ("chair", "paper", "lamp", "caster")
+        ]
+        self.assertFalse(gdni.filtered(lambda item: item.product_id in history))
+
     def test_accountant_has_full_accounting_features(self):
         accountant = self.env.ref("running_inventory.res_users_accountant_demo")
         admin = self.env.ref("base.user_admin")

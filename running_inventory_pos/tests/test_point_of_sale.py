@@ -103,7 +103,14 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
             [("account_id", "=", self.account_gdni.id), ("parent_state", "=", "posted")]
         )
         self.assertEqual(sum(gdni_lines.mapped("quantity")), 0)
+        self.assertFalse(self._open_gdni_items())
         self.assertBooksHold(self.product)
+
+    def _open_gdni_items(self):
+        """The session's goods delivered not invoiced as the open items report lists them."""
+        return self.env["running.inventory.interim.report"].search(
+            [("account_id", "=", self.account_gdni.id), ("company_id", "=", self.company.id)]
+        )
 
     def test_session_closing_posts_cost_of_sales_against_gdni(self):
         """20 lamps at an average 13; 4 sold: the picking credits stock 52 against GDNI, the
@@ -113,6 +120,11 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
         order = self._order(session, 4)
         self.assertMovementEntry(
             order.picking_ids.move_ids, [(self.account_gdni, 52, 0, 4), (self.stock, 0, 52, -4)]
+        )
+        # Open until the session closes: one item of the session and product.
+        self.assertEqual(
+            [(item.product_id, item.balance) for item in self._open_gdni_items()],
+            [(self.product, 52)],
         )
         self._assert_closing_cost(session, 52, 4)
 
@@ -139,6 +151,7 @@ class TestPerpetualPointOfSale(PerpetualValuationCommon):
             session.move_id.line_ids.filtered(lambda line: line.account_id == self.account_gdni)
         )
         self.assertEqual(self._interim_balance(self.account_gdni), 0)
+        self.assertFalse(self._open_gdni_items())
         self.assertBooksHold(self.product)
 
     def test_return_in_the_session_nets_the_cost_of_sales(self):

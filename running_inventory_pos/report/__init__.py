@@ -1,0 +1,1 @@
+from . import running_inventory_interim_report
