@@ -9,6 +9,7 @@
     "website": "https://github.com/running-inventory/running_inventory",
     "license": "LGPL-3",
     "depends": ["running_inventory", "stock_landed_costs"],
+    "data": ["views/account_move_views.xml"],
     "demo": ["demo/stock_landed_cost_demo.xml"],
     "auto_install": True,
 }

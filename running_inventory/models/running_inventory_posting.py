@@ -76,12 +76,17 @@ class RunningInventoryPosting(models.AbstractModel):
         :param remainder_key: function(product) -> key of the product's accounts taking what
             differs between the two (goods already delivered); default: stock variation
         :param origin: the document that caused the change (a bill), named by the entry
+        :return: the entries posted
         """
+        entries = self.env["account.move"]
         todo = moves.filtered(lambda m: m.state == "done" and m.valuation_posting)
         for service, company_moves in self._split_by_company(todo):
             company_moves = company_moves.filtered(lambda m: m.product_id._is_perpetual())
             if company_moves:
-                service._post_company_value_changes(company_moves, remainder_key, origin)
+                entries |= service._post_company_value_changes(
+                    company_moves, remainder_key, origin
+                )
+        return entries.with_env(self.env)
 
     @api.model
     def _post_cost_changes(self, products):
@@ -210,7 +215,7 @@ class RunningInventoryPosting(models.AbstractModel):
         for move in moves:
             lines += move._get_perpetual_value_change_lines(posted, run.accounts(move.product_id))
         if not lines:
-            return
+            return self.env["account.move"]
         lines = self._true_up_to_stock_value(
             lines, moves.product_id, run, remainder_key=remainder_key
         )
@@ -228,6 +233,7 @@ class RunningInventoryPosting(models.AbstractModel):
         )
         if revalued and account_moves:
             self._stamp_moves(revalued, account_moves[0])
+        return account_moves
 
     def _get_perpetual_origin_date(self, origin):
         """The accounting date of the entry a document causes (`origin`), where the document

@@ -11,9 +11,17 @@ class StockLandedCost(models.Model):
         result = super().button_validate()
         posting = self.env["running.inventory.posting"]
         for cost in self.filtered(lambda c: c.state == "done"):
-            posting._post_value_changes(
+            entries = posting._post_value_changes(
                 cost.valuation_adjustment_lines.move_id,
                 remainder_key=lambda product: "expense",
                 origin=cost,
             )
+            cost._link_perpetual_entry(entries)
         return result
+
+    def _link_perpetual_entry(self, entries):
+        """The landed cost's Journal Entry is the one posting it, where Odoo posted none (its
+        products are all perpetual): the landed cost and its entry then link both ways."""
+        self.ensure_one()
+        if entries and not self.account_move_id:
+            self.account_move_id = entries[:1]

@@ -35,10 +35,13 @@ class TestPerpetualLandedCosts(LandedCostFactories, PerpetualValuationCommon):
         self._deliver(sale)
         self._invoice(sale)
         cost = self._landed_cost(receipt, 30.0)
-        # Odoo's own landed cost entry is for products valued at invoicing only.
-        self.assertFalse(cost.account_move_id)
+        # Odoo's own landed cost entry is for products valued at invoicing only: the landed
+        # cost's Journal Entry is ours, which links back to it.
         entry = self._entries_of(cost)
         self.assertEqual(len(entry), 1)
+        self.assertEqual(cost.account_move_id, entry)
+        self.assertEqual(entry.posted_landed_cost_ids, cost)
+        self.assertEqual(entry.action_view_posted_landed_costs()["res_id"], cost.id)
         self.assertEqual(entry.state, "posted")
         self.assertLines(
             entry.line_ids,
