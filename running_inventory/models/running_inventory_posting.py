@@ -83,9 +83,7 @@ class RunningInventoryPosting(models.AbstractModel):
         for service, company_moves in self._split_by_company(todo):
             company_moves = company_moves.filtered(lambda m: m.product_id._is_perpetual())
             if company_moves:
-                entries |= service._post_company_value_changes(
-                    company_moves, remainder_key, origin
-                )
+                entries |= service._post_company_value_changes(company_moves, remainder_key, origin)
         return entries.with_env(self.env)
 
     @api.model
