@@ -89,8 +89,16 @@ class TestCountFlow(RunningInventoryCountCommon):
             ["counted"] * 2,
             "within tolerance",
         )
-        with self.assertRaisesRegex(UserError, "lines to recount"):
-            count.with_user(self.counter_1).action_submit()
+        # The auditor is told what waits; the first counter's Submit goes through as when no
+        # line is recounted (refusing it would tell them their count was off), and the
+        # approval waits for the recount.
+        with self.assertRaisesRegex(UserError, "still has 2 lines to recount"):
+            count.with_user(self.auditor_1).action_submit()
+        self.assertTrue(count.with_user(self.counter_1).is_ready_to_submit)
+        count.with_user(self.counter_1).action_submit()
+        self.assertEqual(count.state, "to_approve")
+        with self.assertRaisesRegex(UserError, "still has 2 lines to recount"):
+            count.with_user(self.auditor_1).action_approve()
 
         # The recount is for another counter. The first counter still reads the desk as they
         # counted it (blind recount): counted, 12, read-only in their form.
@@ -117,9 +125,13 @@ class TestCountFlow(RunningInventoryCountCommon):
             [("count", self.counter_1, 12.0), ("recount", self.counter_2, 18.0)],
             "both counts stay in the audit trail",
         )
-        count.with_user(self.counter_2).action_submit()
         self.assertEqual(count.state, "to_approve")
         self.assertEqual(count.counted_user_ids, self.counter_1 | self.counter_2)
+        self.assertEqual(
+            count.with_user(self.counter_1).counted_user_ids,
+            self.counter_1,
+            "a counter reads the first counters only, not who recounted",
+        )
 
         count.with_user(self.auditor_1).action_approve()
         self.assertEqual(count.state, "done")
