@@ -332,6 +332,10 @@ def test_first_counter_does_not_learn_the_recount_from_the_session(odoo_server, 
     assert counter2.execute(model, "search", [("id", "=", right)]) == []
     counter2.execute(line_model, "write", [line_ids[off]], {"quantity_counted": 4})
     assert _as_first_counter(counter, off) == _as_first_counter(counter, right) == expected
+    # Nor does the line's last writer tell.
+    for count_id in (off, right):
+        [line] = counter.execute(line_model, "read", [line_ids[count_id]], ["write_uid"])
+        assert line["write_uid"][0] == _uid(admin_client, "counter")
     assert _chatter(admin_client, off) == _chatter(admin_client, right)
     for count_id in (off, right):
         auditor.execute(model, "action_approve", [count_id])

@@ -14,8 +14,17 @@ from .running_inventory_count_plan import ABC_CLASSES
 QUANT_KEY_FIELDS = ("product_id", "location_id", "lot_id", "package_id", "owner_id")
 # Far above any shelf, far below what the adjustment moves' arithmetic overflows on.
 MAX_COUNTED_QUANTITY = 1e12
-# What a counter who counted a line first reads of it while it is recounted: their own count.
-COUNTER_MASKED_FIELDS = ("status", "quantity_counted", "is_counted", "counter_id", "date_counted")
+# What a counter who counted a line first reads of it while it is recounted: their own count
+# (and as its last writer themselves, when they counted: the recounter's write would tell).
+COUNTER_MASKED_FIELDS = (
+    "status",
+    "quantity_counted",
+    "is_counted",
+    "counter_id",
+    "date_counted",
+    "write_uid",
+    "write_date",
+)
 # What a counter may give when adding a line for goods found but not expected.
 FOUND_LINE_FIELDS = {*QUANT_KEY_FIELDS, "count_id", "quantity_counted"}
 
@@ -274,6 +283,8 @@ class RunningInventoryCountLine(models.Model):
                     "is_counted": True,
                     "counter_id": (user.id, user.display_name) if load else user.id,
                     "date_counted": entry.date,
+                    "write_uid": (user.id, user.display_name) if load else user.id,
+                    "write_date": entry.date,
                 }
                 vals.update({fname: shown[fname] for fname in masked})
         return result
@@ -286,7 +297,11 @@ class RunningInventoryCountLine(models.Model):
 
     def _mask_status_condition(self, condition):
         """A counter searching the status finds the lines they counted first, now in a recount,
-        as counted."""
+        as counted; they do not search who wrote a line last, nor when."""
+        if condition.field_expr.split(".")[0] in ("write_uid", "write_date"):
+            raise AccessError(
+                self.env._("Count lines are searched by their last writer by auditors.")
+            )
         if condition.field_expr != "status":
             return condition
         operator, value = condition.operator, condition.value

@@ -1,6 +1,6 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common_counts import RunningInventoryCountCommon
@@ -120,6 +120,15 @@ class TestCountFlow(RunningInventoryCountCommon):
             [{"status": "recounted", "quantity_counted": 18.0, "quantity_difference": -2.0,
               "counter_id": self.counter_2.id, "value_difference": -10.0}],
         )  # fmt: skip
+        # Nor who wrote the line last: the recounter's write reads as their own count.
+        first_entry = desk.entry_ids.filtered(lambda entry: entry.kind == "count")
+        self.assertEqual(
+            as_first.read(["write_uid", "write_date"])[0],
+            {"id": desk.id, "write_uid": (self.counter_1.id, self.counter_1.display_name),
+             "write_date": first_entry.date},
+        )  # fmt: skip
+        with self.assertRaises(AccessError):
+            as_first.search([("write_uid", "=", self.counter_2.id)])
         self.assertEqual(
             [(entry.kind, entry.user_id, entry.quantity) for entry in desk.entry_ids],
             [("count", self.counter_1, 12.0), ("recount", self.counter_2, 18.0)],
