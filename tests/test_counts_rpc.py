@@ -245,3 +245,103 @@ def test_counter_neither_starts_nor_overwrites(odoo_server, admin_client):
     counter2.execute(line_model, "write", [line_id], {"quantity_counted": 4})
     [line] = admin_client.execute(line_model, "read", [line_id], ["status", "quantity_counted"])
     assert line == {"id": line_id, "status": "recounted", "quantity_counted": 4.0}
+
+
+def _as_first_counter(counter, count_id):
+    """What the first counter reads of a session: its fields, and whether Submit shows."""
+    [session] = counter.execute(
+        "running.inventory.count",
+        "read",
+        [count_id],
+        ["state", "line_to_recount_count", "counted_user_ids", "counter_ids", "is_ready_to_submit"],
+    )
+    del session["id"]
+    return session
+
+
+def _chatter(admin_client, count_id):
+    """The session's chatter as anyone reading it sees it: authors, bodies, tracked changes."""
+    messages = admin_client.execute(
+        "mail.message",
+        "search_read",
+        [("model", "=", "running.inventory.count"), ("res_id", "=", count_id)],
+        ["author_id", "body", "message_type", "tracking_value_ids"],
+        order="id",
+    )
+    tracked = {
+        value["id"]: (value["field_id"][1], value["old_value_char"], value["new_value_char"])
+        for value in admin_client.execute(
+            "mail.tracking.value",
+            "read",
+            [value_id for message in messages for value_id in message["tracking_value_ids"]],
+            ["field_id", "old_value_char", "new_value_char"],
+        )
+    }
+    return [
+        (
+            message["author_id"],
+            message["body"],
+            message["message_type"],
+            sorted(tracked[value_id] for value_id in message["tracking_value_ids"]),
+        )
+        for message in messages
+    ]
+
+
+def test_first_counter_does_not_learn_the_recount_from_the_session(odoo_server, admin_client):
+    """Hole 8a at the session level: two sessions assigned to `counter` alone, one counted off
+    (it goes to counter2's recount), one counted right. Over RPC the counter reads the same of
+    both (state, lines to recount, who counted, counters, Submit), submits both alike, and the
+    chatter says the same, before and after counter2's recount; the auditor is told what waits.
+    """
+    off, right = (
+        _draft_session(admin_client, ("counter",)),
+        _draft_session(admin_client, ("counter",)),
+    )
+    counter, counter2 = _client(odoo_server, "counter"), _client(odoo_server, "counter2")
+    auditor = _client(odoo_server, "auditor")
+    model, line_model = "running.inventory.count", "running.inventory.count.line"
+    line_ids = {}
+    for count_id, counted in ((off, 1.0), (right, 4.0)):
+        auditor.execute(model, "action_start", [count_id])
+        [line_ids[count_id]] = counter.execute(line_model, "search", [("count_id", "=", count_id)])
+        counter.execute(model, "record_counts", [count_id], [[line_ids[count_id], counted]])
+        counter.execute(model, "action_count_done", [count_id])
+    [status] = auditor.execute(line_model, "read", [line_ids[off]], ["status"])
+    assert status["status"] == "to_recount"
+    expected = {
+        "state": "counted",
+        "line_to_recount_count": 0,
+        "counted_user_ids": [_uid(admin_client, "counter")],
+        "counter_ids": [_uid(admin_client, "counter")],
+        "is_ready_to_submit": True,
+    }
+    assert _as_first_counter(counter, off) == _as_first_counter(counter, right) == expected
+    # The auditor is told what waits, and may not approve before the recount.
+    error = _refused(auditor.execute, model, "action_submit", [off])
+    assert "still has 1 lines to recount" in error.message
+    # The counter's Submit goes through alike.
+    assert counter.execute(model, "action_submit", [off]) is True
+    assert counter.execute(model, "action_submit", [right]) is True
+    expected["state"], expected["is_ready_to_submit"] = "to_approve", False
+    assert _as_first_counter(counter, off) == _as_first_counter(counter, right) == expected
+    error = _refused(auditor.execute, model, "action_approve", [off])
+    assert "still has 1 lines to recount" in error.message
+    # counter2 is not on the session's counters, yet opens it for the recount.
+    assert counter2.execute(model, "search", [("id", "=", off)]) == [off]
+    assert counter2.execute(model, "search", [("id", "=", right)]) == []
+    counter2.execute(line_model, "write", [line_ids[off]], {"quantity_counted": 4})
+    assert _as_first_counter(counter, off) == _as_first_counter(counter, right) == expected
+    # Nor does the line's last writer tell.
+    for count_id in (off, right):
+        [line] = counter.execute(line_model, "read", [line_ids[count_id]], ["write_uid"])
+        assert line["write_uid"][0] == _uid(admin_client, "counter")
+    assert _chatter(admin_client, off) == _chatter(admin_client, right)
+    for count_id in (off, right):
+        auditor.execute(model, "action_approve", [count_id])
+    assert _chatter(admin_client, off) == _chatter(admin_client, right)
+    [session] = auditor.execute(model, "read", [off], ["state", "counted_user_ids"])
+    assert session["state"] == "done"
+    assert sorted(session["counted_user_ids"]) == sorted(
+        [_uid(admin_client, "counter"), _uid(admin_client, "counter2")]
+    )

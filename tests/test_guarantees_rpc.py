@@ -279,12 +279,16 @@ def test_counts_and_plans_take_finite_sane_numbers(odoo_server, admin_client, co
         assert error.name == "odoo.exceptions.ValidationError", quantity
     auditor = _client(odoo_server, "auditor")
     plan = auditor.execute("running.inventory.count.plan", "search", [], limit=1)
-    for fname in ["abc_percent_a", "abc_percent_b", "threshold_quantity_percent"]:
-        for value in [float("nan"), float("inf"), float("-inf")]:
+    fnames = ["abc_percent_a", "abc_percent_b", "threshold_quantity_percent", "threshold_value"]
+    labels = auditor.execute("running.inventory.count.plan", "fields_get", fnames, ["string"])
+    for fname in fnames:
+        label = labels[fname]["string"]
+        for value in [float("nan"), float("inf"), float("-inf"), -1.0, 1e300, "5"]:
             error = _refused(
                 auditor.execute, "running.inventory.count.plan", "write", plan, {fname: value}
             )
             assert error.name == "odoo.exceptions.ValidationError", (fname, value)
+            assert f"{label} must be a number from 0 to" in error.message, (fname, value)
     # A found line takes lots of its own product only.
     other_product = _stocked_product(admin_client)
     lot = admin_client.execute(

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, ormcache, str2bool
 
 from ..tools import entry_writer
-from ..tools.rpc import rpc_record
+from ..tools.rpc import rpc_record, rpc_records
 
 # Numbering formats of the stock journals, per database, journal and month: deriving one costs
 # Odoo's sequence mixin ~3 ms and several queries, at every validation otherwise.
@@ -276,6 +276,7 @@ class AccountMove(models.Model):
         posted._post_perpetual_document_valuation()
         return posted
 
+    @rpc_records
     def button_draft(self):
         result = super().button_draft()
         # A bill back in draft no longer clears its receipts (and a re-posted one clears them

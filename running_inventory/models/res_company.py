@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from ..tools.rpc import checked_date, checked_flag, rpc_record
 from ..tools.stock_valuation import split_by_quantity
 
 PERPETUAL = "perpetual"
@@ -260,7 +261,11 @@ class ResCompany(models.Model):
     # ------------------------------------------------------------------
     # Odoo's closing
     # ------------------------------------------------------------------
+    # stock_value and stock_accounting_value answer {account record: amount}, which no RPC
+    # answer can carry (a TypeError while Odoo writes the answer, after the method ran): they
+    # are server-side only, refused to clients with an AccessError.
 
+    @api.private
     def stock_value(self, accounts_by_product=None, at_date=None):
         value_by_account = super().stock_value(accounts_by_product, at_date=at_date)
         if self.inventory_valuation != PERPETUAL:
@@ -275,6 +280,7 @@ class ResCompany(models.Model):
             value_by_account[account] += value
         return value_by_account
 
+    @api.private
     def stock_accounting_value(self, accounts_by_product=None, at_date=None):
         balance_by_account = super().stock_accounting_value(accounts_by_product, at_date=at_date)
         location_accounts = self._get_perpetual_account_locations().valuation_account_id
@@ -356,7 +362,10 @@ class ResCompany(models.Model):
             ResCompany, self.with_context(stock_closing_excluded_company_ids=perpetual.ids)
         )._cron_post_stock_valuation()
 
+    @rpc_record
     def action_close_stock_valuation(self, at_date=None, auto_post=False):
+        checked_date(self.env, at_date, "at_date")
+        checked_flag(self.env, auto_post, "auto_post")
         if self.id in self.env.context.get("stock_closing_excluded_company_ids", ()):
             return False
         return super().action_close_stock_valuation(at_date=at_date, auto_post=auto_post)

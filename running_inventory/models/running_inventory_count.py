@@ -209,13 +209,16 @@ class RunningInventoryCount(models.Model):
             [("count_id", "in", self.ids)], ["count_id", "status"], ["__count"]
         ):
             stats[count][status] = number
+        masked = self._is_recount_masked()
         for count in self:
             count_stats = stats[count.sudo()]
             count.line_count = sum(count_stats.values())
-            count.is_ready_to_submit = count.state == "counted" and not count_stats.get(
-                "to_recount"
+            # A counter may always submit a counted session: whether recounts wait is the
+            # auditors' to know (the approval waits for them).
+            count.is_ready_to_submit = count.state == "counted" and (
+                masked or not count_stats.get("to_recount")
             )
-        if not self.env.su and not self.env.user.has_group(AUDITOR_GROUP):
+        if masked:
             mine = dict(
                 lines.sudo()._read_group(
                     [("count_id", "in", self.ids)] + lines._get_my_recount_domain(),
@@ -230,11 +233,17 @@ class RunningInventoryCount(models.Model):
             count.line_to_count_count = count_stats.get("to_count", 0)
             count.line_to_recount_count = count_stats.get("to_recount", 0)
 
+    @api.depends_context("uid")
     def _compute_counted_user_ids(self):
+        # A counter reads the first counters only: a recounter's name would tell them that
+        # some count went to a recount.
+        domain = [("count_id", "in", self.ids)]
+        if self._is_recount_masked():
+            domain.append(("kind", "=", "count"))
         groups = dict(
             self.env["running.inventory.count.entry"]
             .sudo()
-            ._read_group([("count_id", "in", self.ids)], ["count_id"], ["user_id:array_agg"])
+            ._read_group(domain, ["count_id"], ["user_id:array_agg"])
         )
         for count in self:
             count.counted_user_ids = self.env["res.users"].browse(groups.get(count.sudo(), []))
@@ -367,6 +376,12 @@ class RunningInventoryCount(models.Model):
                 )
             )
 
+    def _is_recount_masked(self):
+        """Whether the current user reads the sessions without what varies with the recount
+        decision: counters do (they must not learn that their count was off), auditors and
+        inventory managers do not."""
+        return not self.env.su and not self.env.user.has_group(AUDITOR_GROUP)
+
     def _ensure_auditor(self):
         if not self.env.su and not self.env.user.has_group(AUDITOR_GROUP):
             raise AccessError(self.env._("Only an Inventory Auditor can do this."))
@@ -467,10 +482,19 @@ class RunningInventoryCount(models.Model):
 
     @rpc_records
     def action_submit(self):
-        """Sends the counts to the auditors."""
+        """Sends the counts to the auditors. A counter's submission goes through whether or not
+        recounts still wait (they are recounted in the submitted session, and the approval
+        waits for them): refusing it would tell the first counter that their count was off.
+        An auditor is told what waits."""
         self._ensure_state("counted")
         self.check_access("write")
-        for count in self.sudo():
+        if not self._is_recount_masked():
+            self.sudo()._ensure_recounted()
+        self.sudo().write({"state": "to_approve"})
+        return True
+
+    def _ensure_recounted(self):
+        for count in self:
             if count.line_to_recount_count:
                 raise UserError(
                     self.env._(
@@ -479,8 +503,6 @@ class RunningInventoryCount(models.Model):
                         number=count.line_to_recount_count,
                     )
                 )
-        self.sudo().write({"state": "to_approve"})
-        return True
 
     @rpc_records
     def action_approve(self):
@@ -498,6 +520,7 @@ class RunningInventoryCount(models.Model):
                         count=count.name,
                     )
                 )
+        self.sudo()._ensure_recounted()
         for count in self:
             count.with_company(count.company_id)._apply_differences()
         self.sudo().write(
@@ -512,13 +535,6 @@ class RunningInventoryCount(models.Model):
         self.check_access("write")
         self.sudo().write({"state": "cancel"})
         return True
-
-    def _add_recounters(self, users):
-        """A session assigned to some counters gets the recounters too, so they can open it."""
-        for count in self.sudo().filtered("counter_ids"):
-            missing = users - count.counter_ids
-            if missing:
-                count.counter_ids |= missing
 
     # ------------------------------------------------------------------
     # Views and reports
@@ -707,7 +723,7 @@ class RunningInventoryCount(models.Model):
         """
         if not isinstance(barcode, str):
             raise UserError(self.env._("A barcode is a text."))
-        if self.state not in ("in_progress", "counted"):
+        if self.state not in ("in_progress", "counted", "to_approve"):
             return self._scan_warning(self.env._("This session is not being counted."))
         location = self.env["stock.location"].search(
             [("barcode", "=", barcode), ("id", "child_of", self.location_ids.ids)], limit=1

@@ -14,8 +14,17 @@ from .running_inventory_count_plan import ABC_CLASSES
 QUANT_KEY_FIELDS = ("product_id", "location_id", "lot_id", "package_id", "owner_id")
 # Far above any shelf, far below what the adjustment moves' arithmetic overflows on.
 MAX_COUNTED_QUANTITY = 1e12
-# What a counter who counted a line first reads of it while it is recounted: their own count.
-COUNTER_MASKED_FIELDS = ("status", "quantity_counted", "is_counted", "counter_id", "date_counted")
+# What a counter who counted a line first reads of it while it is recounted: their own count
+# (and as its last writer themselves, when they counted: the recounter's write would tell).
+COUNTER_MASKED_FIELDS = (
+    "status",
+    "quantity_counted",
+    "is_counted",
+    "counter_id",
+    "date_counted",
+    "write_uid",
+    "write_date",
+)
 # What a counter may give when adding a line for goods found but not expected.
 FOUND_LINE_FIELDS = {*QUANT_KEY_FIELDS, "count_id", "quantity_counted"}
 
@@ -274,6 +283,8 @@ class RunningInventoryCountLine(models.Model):
                     "is_counted": True,
                     "counter_id": (user.id, user.display_name) if load else user.id,
                     "date_counted": entry.date,
+                    "write_uid": (user.id, user.display_name) if load else user.id,
+                    "write_date": entry.date,
                 }
                 vals.update({fname: shown[fname] for fname in masked})
         return result
@@ -286,7 +297,11 @@ class RunningInventoryCountLine(models.Model):
 
     def _mask_status_condition(self, condition):
         """A counter searching the status finds the lines they counted first, now in a recount,
-        as counted."""
+        as counted; they do not search who wrote a line last, nor when."""
+        if condition.field_expr.split(".")[0] in ("write_uid", "write_date"):
+            raise AccessError(
+                self.env._("Count lines are searched by their last writer by auditors.")
+            )
         if condition.field_expr != "status":
             return condition
         operator, value = condition.operator, condition.value
@@ -485,14 +500,9 @@ class RunningInventoryCountLine(models.Model):
                     "Only counted lines of a session that finished counting can go to a recount."
                 )
             )
+        # The session keeps its state and its chatter says nothing: the first counters read
+        # both. The approval waits for the recount; the Count History keeps who recounted.
         self.sudo()._flag_recount()
-        counts = self.count_id
-        counts.filtered(lambda count: count.state == "to_approve").sudo().state = "counted"
-        for count in counts:
-            # Not which lines: the first counters read this chatter too.
-            count.message_post(
-                body=self.env._("%(user)s asked for a recount.", user=self.env.user.name)
-            )
         return True
 
     def _flag_recount(self):
@@ -512,9 +522,6 @@ class RunningInventoryCountLine(models.Model):
             if line.recount_user_id and line.recount_user_id.id not in first_counters.get(line, []):
                 continue
             line.recount_user_id = recounter
-        for count in self.count_id:
-            lines = self.filtered(lambda line, count=count: line.count_id == count)
-            count._add_recounters(lines.recount_user_id)
 
     def _get_first_counters(self):
         """{line: ids of the users who entered its first count}, in one query."""
@@ -570,20 +577,8 @@ class RunningInventoryCountLine(models.Model):
                 )
             )
         lines.write({"recount_user_id": user.id})  # sudo: past the counters' write guard
-        lines.count_id._add_recounters(user)
-        for count in lines.count_id:
-            count.message_post(
-                body=self.env._(
-                    "%(auditor)s assigned the recount of %(lines)s to %(user)s.",
-                    auditor=self.env.user.name,
-                    lines=", ".join(
-                        lines.filtered(
-                            lambda line, count=count: line.count_id == count
-                        )._get_line_labels()
-                    ),
-                    user=user.name,
-                )
-            )
+        # Nothing in the session's chatter: the first counters read it (the lines and the
+        # Count History tell the auditors who recounts and who recounted).
         return True
 
     def _record_counts(self, quantity_by_line):
@@ -652,7 +647,7 @@ class RunningInventoryCountLine(models.Model):
         for line in self:
             state = line.count_id.state
             if (state == "in_progress" and line.status in ("to_count", "counted")) or (
-                state == "counted" and line.status in ("to_recount", "recounted")
+                state in ("counted", "to_approve") and line.status in ("to_recount", "recounted")
             ):
                 continue
             raise line._cannot_count_error()

@@ -33,9 +33,17 @@ class RunningInventoryCountPlan(models.Model):
 
     _name = "running.inventory.count.plan"
     _description = "Cycle Count Plan"
-    _inherit = ("mail.thread",)
+    _inherit = ("mail.thread", "running.inventory.bounds.mixin")
     _order = "warehouse_id"
     _check_company_auto = True
+    # What a user types, refused per field before Odoo rounds it (NaN, ±Infinity, texts,
+    # absurd figures); the shares' sum is a constraint.
+    _number_bounds = {
+        "abc_percent_a": (0, 100),
+        "abc_percent_b": (0, 100),
+        "threshold_quantity_percent": (0, 1000),
+        "threshold_value": (0, 10**12),
+    }
 
     active = fields.Boolean(default=True, tracking=True)
     warehouse_id = fields.Many2one(
@@ -172,19 +180,15 @@ class RunningInventoryCountPlan(models.Model):
         """NaN passes SQL checks (NaN >= 0 is true in PostgreSQL) and infinities break the
         arithmetic: shares and thresholds are finite numbers."""
         for plan in self:
-            figures = (
-                plan.abc_percent_a,
-                plan.abc_percent_b,
-                plan.threshold_quantity_percent,
-                plan.threshold_value,
-            )
-            if not all(math.isfinite(figure) for figure in figures):
-                raise ValidationError(
-                    self.env._(
-                        "The ABC shares and recount thresholds of %(plan)s must be finite numbers.",
-                        plan=plan.display_name,
+            for fname in self._number_bounds:
+                if not math.isfinite(plan[fname]):
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of %(plan)s must be a finite number.",
+                            field=self._fields[fname]._description_string(self.env),
+                            plan=plan.display_name,
+                        )
                     )
-                )
 
     @api.constrains("abc_percent_a", "abc_percent_b")
     def _check_abc_percents(self):

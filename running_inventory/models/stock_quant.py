@@ -3,6 +3,7 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from ..tools.rpc import checked_date, rpc_records
 from .running_inventory_count import AUDITOR_GROUP
 
 
@@ -18,7 +19,9 @@ class StockQuant(models.Model):
 
     _inherit = "stock.quant"
 
+    @rpc_records
     def action_apply_inventory(self, date=None):
+        checked_date(self.env, date, "date")
         self._assert_inventory_approvable()
         return super().action_apply_inventory(date=date)
 

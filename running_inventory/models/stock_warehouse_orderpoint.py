@@ -19,6 +19,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.bounds import raise_if_not_finite
 from ..tools.demand_chart import demand_chart_data
 from ..tools.demand_demo import create_demand_demo_history
 from ..tools.demand_explanation import DemandFormat, demand_explanation
@@ -48,6 +49,9 @@ DEMAND_PARAMETER_BOUNDS = {
     "demand_intermittent_share": (0.0, 100.0),
     "demand_rounding_multiple": (0.0, 1e9),
 }
+
+# Odoo's quantities of a rule, which a buyer types too.
+ODOO_QUANTITY_FIELDS = ("product_min_qty", "product_max_qty", "qty_to_order", "qty_to_order_manual")
 
 
 class StockWarehouseOrderpoint(models.Model):
@@ -271,18 +275,10 @@ class StockWarehouseOrderpoint(models.Model):
 
     @api.model
     def _raise_if_not_finite(self, vals):
-        """NaN and ±Infinity refused before Odoo rounds them, which would fail with a
-        ValueError or OverflowError (a traceback); the range is the constraint's."""
-        for fname in DEMAND_PARAMETER_BOUNDS.keys() & vals.keys():
-            value = vals[fname]
-            if isinstance(value, float) and not math.isfinite(value):
-                raise ValidationError(
-                    self.env._(
-                        "%(parameter)s must be a finite number (it is %(value)s).",
-                        parameter=self._fields[fname]._description_string(self.env),
-                        value=value,
-                    )
-                )
+        """NaN, ±Infinity and texts refused before Odoo rounds them, which would fail with a
+        ValueError or OverflowError (a traceback); the range is the constraint's (Odoo's for
+        the minimum, maximum and quantity to order)."""
+        raise_if_not_finite(self, vals, [*DEMAND_PARAMETER_BOUNDS, *ODOO_QUANTITY_FIELDS])
 
     def write(self, vals):
         """Log each change of min or max on the product's chatter (rules have no chatter);

@@ -83,13 +83,16 @@ class TestCountDuties(RunningInventoryCountCommon):
         count = self._counted_session(self.counter_1)
         line = count.sudo().line_ids
         line.with_user(self.auditor_1).action_request_recount()
-        self.assertEqual(count.state, "counted")
+        # The session stays submitted (its first counter reads nothing new); the approval
+        # waits for the recount.
+        self.assertEqual(count.state, "to_approve")
         self.assertEqual(line.status, "to_recount")
+        with self.assertRaisesRegex(UserError, "still has 1 lines to recount"):
+            count.with_user(self.auditor_2).action_approve()
         with self.assertRaises(UserError):
             line.with_user(self.counter_1).write({"quantity_counted": 10})
         line.with_user(self.counter_2).write({"quantity_counted": 10})
         self.assertEqual(line.status, "recounted")
-        count.with_user(self.counter_2).action_submit()
         count.with_user(self.auditor_1).action_approve()
         self.assertEqual(count.state, "done")
         self.assertFalse(count.move_ids, "no difference, no adjustment")

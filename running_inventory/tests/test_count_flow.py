@@ -1,6 +1,6 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common_counts import RunningInventoryCountCommon
@@ -89,8 +89,16 @@ class TestCountFlow(RunningInventoryCountCommon):
             ["counted"] * 2,
             "within tolerance",
         )
-        with self.assertRaisesRegex(UserError, "lines to recount"):
-            count.with_user(self.counter_1).action_submit()
+        # The auditor is told what waits; the first counter's Submit goes through as when no
+        # line is recounted (refusing it would tell them their count was off), and the
+        # approval waits for the recount.
+        with self.assertRaisesRegex(UserError, "still has 2 lines to recount"):
+            count.with_user(self.auditor_1).action_submit()
+        self.assertTrue(count.with_user(self.counter_1).is_ready_to_submit)
+        count.with_user(self.counter_1).action_submit()
+        self.assertEqual(count.state, "to_approve")
+        with self.assertRaisesRegex(UserError, "still has 2 lines to recount"):
+            count.with_user(self.auditor_1).action_approve()
 
         # The recount is for another counter. The first counter still reads the desk as they
         # counted it (blind recount): counted, 12, read-only in their form.
@@ -112,14 +120,27 @@ class TestCountFlow(RunningInventoryCountCommon):
             [{"status": "recounted", "quantity_counted": 18.0, "quantity_difference": -2.0,
               "counter_id": self.counter_2.id, "value_difference": -10.0}],
         )  # fmt: skip
+        # Nor who wrote the line last: the recounter's write reads as their own count.
+        first_entry = desk.entry_ids.filtered(lambda entry: entry.kind == "count")
+        self.assertEqual(
+            as_first.read(["write_uid", "write_date"])[0],
+            {"id": desk.id, "write_uid": (self.counter_1.id, self.counter_1.display_name),
+             "write_date": first_entry.date},
+        )  # fmt: skip
+        with self.assertRaises(AccessError):
+            as_first.search([("write_uid", "=", self.counter_2.id)])
         self.assertEqual(
             [(entry.kind, entry.user_id, entry.quantity) for entry in desk.entry_ids],
             [("count", self.counter_1, 12.0), ("recount", self.counter_2, 18.0)],
             "both counts stay in the audit trail",
         )
-        count.with_user(self.counter_2).action_submit()
         self.assertEqual(count.state, "to_approve")
         self.assertEqual(count.counted_user_ids, self.counter_1 | self.counter_2)
+        self.assertEqual(
+            count.with_user(self.counter_1).counted_user_ids,
+            self.counter_1,
+            "a counter reads the first counters only, not who recounted",
+        )
 
         count.with_user(self.auditor_1).action_approve()
         self.assertEqual(count.state, "done")

@@ -80,16 +80,28 @@ class TestCountNotCounted(RunningInventoryCountCommon):
         count.with_user(self.counter_1).action_count_done()
         self.assertEqual(self._line(count, self.chair).status, "to_recount")
         self.assertEqual(count.line_to_recount_count, 1)
+        # The auditor is told what waits; counters are offered Submit as when nothing is
+        # recounted (the first counter must not learn that their count was off).
         with self.assertRaisesRegex(UserError, "still has 1 lines to recount"):
-            count.with_user(self.counter_1).action_submit()
+            count.with_user(self.auditor_1).action_submit()
         self.assertEqual(count.state, "counted")
-        # The first counter is not offered a Submit that would fail (nor told which line).
+        as_auditor = count.with_user(self.auditor_1)
+        self.assertEqual(
+            (as_auditor.is_ready_to_submit, as_auditor.line_to_recount_count), (False, 1)
+        )
         as_first = count.with_user(self.counter_1)
-        self.assertEqual((as_first.is_ready_to_submit, as_first.line_to_recount_count), (False, 0))
+        self.assertEqual((as_first.is_ready_to_submit, as_first.line_to_recount_count), (True, 0))
         as_recounter = count.with_user(self.counter_2)
         self.assertEqual(
-            (as_recounter.is_ready_to_submit, as_recounter.line_to_recount_count), (False, 1)
+            (as_recounter.is_ready_to_submit, as_recounter.line_to_recount_count), (True, 1)
         )
+        count.with_user(self.counter_1).action_submit()
+        self.assertEqual(count.state, "to_approve")
+        with self.assertRaisesRegex(UserError, "still has 1 lines to recount"):
+            count.with_user(self.auditor_1).action_approve()
+        # The recount goes on in the submitted session; then the auditor approves.
         self._line(count, self.chair).with_user(self.counter_2).write({"quantity_counted": 10})
         count.invalidate_recordset()
-        self.assertTrue(count.with_user(self.counter_1).is_ready_to_submit)
+        self.assertEqual(count.with_user(self.auditor_1).line_to_recount_count, 0)
+        count.with_user(self.auditor_1).action_approve()
+        self.assertEqual(count.state, "done")

@@ -40,3 +40,27 @@ def raise_if_out_of_bounds(model, vals, bounds):
                 value=str(value)[:40],
             )
         )
+
+
+def raise_if_not_finite(model, vals, fnames):
+    """Raise a ValidationError naming the field unless every value of ``vals`` for a field of
+    ``fnames`` is a finite number (or empty): for the fields whose range is Odoo's own, or
+    checked by a constraint after the record is written.
+
+    :param model: the model the values are for
+    :param vals: the values of a ``create`` or ``write``
+    :param fnames: the names of the fields to check
+    """
+    for fname in set(fnames) & vals.keys():
+        value = vals[fname]
+        if value is None or value is False:
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            continue
+        raise ValidationError(
+            model.env._(
+                "%(field)s must be a finite number (it is %(value)s).",
+                field=model._fields[fname]._description_string(model.env),
+                value=str(value)[:40],
+            )
+        )

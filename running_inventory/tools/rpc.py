@@ -6,10 +6,15 @@ deep in the ORM with a TypeError or a database error, and an empty list fails a 
 works on one record with Odoo's ValueError ("Expected singleton"): tracebacks, not messages.
 The addon's public methods are decorated with :func:`rpc_records` (or :func:`rpc_record` for
 one record), which refuses them first with a UserError. Odoo's own ORM methods are Odoo's.
+The addon's overrides of Odoo's other public methods check the parameters a client may send
+(:func:`checked_date`, :func:`checked_flag`) before
+Odoo's code uses them.
 """
 
+import datetime
 import functools
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.orm.identifiers import NewId
 
@@ -64,3 +69,31 @@ def rpc_record(method):
         return method(self, *args, **kwargs)
 
     return checked
+
+
+def checked_date(env, value, name):
+    """`value` unchanged when it is empty, a date, a datetime or a text Odoo reads as one;
+    otherwise a UserError naming the parameter `name` (Odoo's own methods that take a date
+    fail on anything else with a TypeError or a ValueError deep in their code)."""
+    if value is None or value is False or isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and len(value) <= 32 and _reads_as_date(value):
+        return value
+    raise UserError(env._("%(name)s is a date, not %(value)s.", name=name, value=str(value)[:40]))
+
+
+def _reads_as_date(text):
+    try:
+        fields.Datetime.to_datetime(text)
+    except ValueError:
+        return False
+    return True
+
+
+def checked_flag(env, value, name):
+    """`value` unchanged when it is a boolean (or empty); otherwise a UserError."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise UserError(
+        env._("%(name)s is true or false, not %(value)s.", name=name, value=str(value)[:40])
+    )

@@ -1,9 +1,12 @@
 from odoo import models
 
+from odoo.addons.running_inventory.tools.rpc import rpc_records
+
 
 class StockLandedCost(models.Model):
     _inherit = "stock.landed.cost"
 
+    @rpc_records  # malformed ids: a UserError, not a traceback
     def button_validate(self):
         # Odoo posts its own landed cost entry for products valued "at invoicing" only; for
         # perpetual products the posting service posts the landed cost as a value change of the

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.running_inventory.tools.rpc import rpc_record
+
 
 class MrpUnbuild(models.Model):
     _inherit = "mrp.unbuild"
@@ -15,6 +17,7 @@ class MrpUnbuild(models.Model):
         "and the components' value).",
     )
 
+    @rpc_record  # malformed ids: a UserError, not a traceback
     def action_unbuild(self):
         result = super().action_unbuild()
         production = self.env["mrp.production"]
