@@ -17,8 +17,9 @@ registry.category("web_tour.tours").add("running_inventory_count_phone_tour", {
     url: "/odoo/count-sessions",
     steps: () => [
         {
+            // A phone opens the sessions as cards (the kanban), not as a list.
             content: "Open the session assigned to me",
-            trigger: '.o_kanban_record:contains("COUNT/PHONE"), .o_data_row td[name="name"]:contains("COUNT/PHONE")',
+            trigger: '.o_kanban_record:contains("COUNT/PHONE")',
             run: "click",
         },
         {
