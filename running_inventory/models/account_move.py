@@ -41,6 +41,22 @@ class AccountMove(models.Model):
         "document caused (receipts re-valued by a bill, interim accounts cleared).",
     )
 
+    is_perpetual_valuation_entry = fields.Boolean(
+        compute="_compute_perpetual_links",
+        string="Perpetual Stock Valuation Entry",
+    )
+    perpetual_stock_move_ids = fields.Many2many(
+        "stock.move",
+        compute="_compute_perpetual_links",
+        string="Stock Movements Valued",
+    )
+    perpetual_picking_ids = fields.Many2many(
+        "stock.picking",
+        compute="_compute_perpetual_links",
+        string="Transfers Valued",
+    )
+    perpetual_picking_count = fields.Integer(compute="_compute_perpetual_links")
+
     # ------------------------------------------------------------------
     # Writing the perpetual valuation's entries
     # ------------------------------------------------------------------
@@ -375,22 +391,6 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     # Links of the perpetual valuation's entries to what caused them
     # ------------------------------------------------------------------
-
-    is_perpetual_valuation_entry = fields.Boolean(
-        compute="_compute_perpetual_links",
-        string="Perpetual Stock Valuation Entry",
-    )
-    perpetual_stock_move_ids = fields.Many2many(
-        "stock.move",
-        compute="_compute_perpetual_links",
-        string="Stock Movements Valued",
-    )
-    perpetual_picking_ids = fields.Many2many(
-        "stock.picking",
-        compute="_compute_perpetual_links",
-        string="Transfers Valued",
-    )
-    perpetual_picking_count = fields.Integer(compute="_compute_perpetual_links")
 
     @api.depends("line_ids.stock_move_id", "line_ids.stock_valuation_kind", "stock_move_ids")
     def _compute_perpetual_links(self):
