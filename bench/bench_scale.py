@@ -330,9 +330,11 @@ def step_replenishment(env, meter):
     with meter.step("5 ABC classification, every product"):
         plans._compute_abc_classification()
     rules = env["stock.warehouse.orderpoint"].search([("demand_driven", "=", True)])
-    with meter.step("5 demand-driven recompute, every rule"):
+    # Odoo's lead time and vendor of each rule, computed rule by rule by Odoo: printed apart.
+    targets = [("stock.rule", "_get_lead_days"), ("product.product", "_select_seller")]
+    with Spy(env, targets) as spy, meter.step("5 demand-driven recompute, every rule"):
         rules._recompute_demand_driven()
-    return len(rules)
+    return len(rules), spy.spent
 
 
 def step_anchor(env, meter, sample, products):
@@ -554,6 +556,15 @@ def print_size(result):
             f"({100 * seconds / approve[0]:.0f}% of the time, "
             f"{100 * queries / max(approve[1], 1):.0f}% of the queries)"
         )
+    if isinstance(result.get("replenishment"), list | tuple):  # older runs saved a number
+        rules, spent = result["replenishment"]
+        recompute = result["figures"]["5 demand-driven recompute, every rule"]
+        log(f"  demand-driven: {rules:,} rules; inside the recompute:")
+        for label, (seconds, queries) in spent.items():
+            log(
+                f"    Odoo's {label:33} {seconds:9.2f} {queries:9,}  "
+                f"({100 * queries / max(recompute[1], 1):.0f}% of the queries)"
+            )
     log(f"  reconciliation (lines, difference, differences): {result['reconciliation']}")
     log(f"  anchor (7): Odoo on {ANCHOR_SAMPLE} products, scaled to {SIZES[size]:,}")
     if "postings" not in result:
