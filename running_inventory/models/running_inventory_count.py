@@ -672,6 +672,7 @@ class RunningInventoryCount(models.Model):
         through Odoo's inventory adjustment. The adjustment moves carry the session's name.
         """
         self.ensure_one()
+        self.line_ids._prefetch_for_counting()
         lines = self.line_ids.filtered(
             lambda line: not line.product_uom_id.is_zero(line.quantity_difference)
         )

@@ -382,6 +382,7 @@ class RunningInventoryCountLine(models.Model):
             for vals in vals_list
         ]
         lines = self.browse(insert_records(self, rows))
+        lines._prefetch_for_counting()
         counts.invalidate_recordset(
             ["line_ids", "line_count", "line_to_count_count", "line_to_recount_count"]
         )
@@ -670,6 +671,7 @@ class RunningInventoryCountLine(models.Model):
         user = self.env.user
         # Counters may not write the expected quantities: the server writes them.
         lines = self.sudo()
+        lines._prefetch_for_counting()
         lines._ensure_can_count(user)
         current = lines._get_current_quantities()
         now = fields.Datetime.now()
@@ -683,6 +685,12 @@ class RunningInventoryCountLine(models.Model):
         insert_records(self.env["running.inventory.count.entry"].sudo(), entries)
         lines.invalidate_model(["entry_ids"])
         lines.count_id.invalidate_model(["entry_ids", "counted_user_ids"])
+
+    def _prefetch_for_counting(self):
+        """Reads the lines and their products' units in one query each: walking tens of
+        thousands of lines would read them 1,000 at a time (Odoo's prefetch)."""
+        self.fetch()
+        self.product_id.fetch(["uom_id"])
 
     def _prepare_count_vals(self, quantity, expected, user, date):
         self.ensure_one()
