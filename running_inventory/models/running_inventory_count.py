@@ -9,6 +9,8 @@ from odoo.fields import Domain
 from ..tools.rpc import rpc_record, rpc_records
 
 AUDITOR_GROUP = "running_inventory.group_inventory_auditor"
+# Context key: the count session whose approval applies the inventory adjustments.
+COUNT_CONTEXT_KEY = "running_inventory_count_id"
 COUNTER_GROUP = "running_inventory.group_inventory_counter"
 # What a counter may change on a session: the lines (each line checks what it accepts) and the
 # scanning helpers. Everything else moves through the action methods.
@@ -404,7 +406,7 @@ class RunningInventoryCount(models.Model):
                     "threshold_value": value,
                 }
             )
-        self.env["running.inventory.count.line"].sudo().create(
+        self.env["running.inventory.count.line"].sudo()._create_snapshot_lines(
             [vals for count in self for vals in count._prepare_snapshot_line_vals_list(now)]
         )
         return True
@@ -686,6 +688,7 @@ class RunningInventoryCount(models.Model):
         through Odoo's inventory adjustment. The adjustment moves carry the session's name.
         """
         self.ensure_one()
+        self.line_ids._prefetch_for_counting()
         lines = self.line_ids.filtered(
             lambda line: not line.product_uom_id.is_zero(line.quantity_difference)
         )
@@ -696,16 +699,11 @@ class RunningInventoryCount(models.Model):
         quants.check_access("write")
         for line, quant in zip(lines, quants, strict=True):
             quant.sudo().inventory_quantity = quant.quantity + line.quantity_difference
-        quants.with_context(inventory_name=self.name)._apply_inventory()
-        moves = self.env["stock.move"].search(
-            [
-                ("inventory_name", "=", self.name),
-                ("is_inventory", "=", True),
-                ("state", "=", "done"),
-                ("count_id", "=", False),
-            ]
-        )
-        moves.sudo().count_id = self
+        # The moves are created with their session (stock.quant._get_inventory_move_values):
+        # linking them afterwards would update them 100 at a time.
+        quants.with_context(
+            inventory_name=self.name, **{COUNT_CONTEXT_KEY: self.id}
+        )._apply_inventory()
 
     # ------------------------------------------------------------------
     # Floor entry

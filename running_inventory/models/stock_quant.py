@@ -4,7 +4,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..tools.rpc import checked_date, rpc_records
-from .running_inventory_count import AUDITOR_GROUP
+from .running_inventory_count import AUDITOR_GROUP, COUNT_CONTEXT_KEY
 
 
 class StockQuant(models.Model):
@@ -33,6 +33,17 @@ class StockQuant(models.Model):
         ):
             self._assert_inventory_approvable()
         return super()._apply_inventory(date=date)
+
+    def _get_inventory_move_values(
+        self, qty, location_id, location_dest_id, package_id=False, package_dest_id=False
+    ):
+        # The adjustments of a count session's approval carry the session from their creation.
+        vals = super()._get_inventory_move_values(
+            qty, location_id, location_dest_id, package_id, package_dest_id
+        )
+        if count_id := self.env.context.get(COUNT_CONTEXT_KEY):
+            vals["count_id"] = count_id
+        return vals
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_wrong_permission(self):

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import split_every
 
 from ..tools.bounds import raise_if_not_finite
 from ..tools.demand_chart import demand_chart_data
@@ -379,6 +380,23 @@ class StockWarehouseOrderpoint(models.Model):
     # ------------------------------------------------------------------
 
     def _recompute_demand_driven(self, skip_failures=False):
+        """Recompute the demand-driven rules of ``self``, DEMAND_CRON_BATCH_SIZE at a time: each
+        batch is flushed and the caches freed after it, so that recomputing every rule of a large
+        warehouse holds one batch's records and history in memory, not all of them (see
+        :meth:`_recompute_demand_driven_batch`).
+
+        :return: the rules left as they were because they could not be recomputed
+        """
+        if len(self) <= DEMAND_CRON_BATCH_SIZE:
+            return self._recompute_demand_driven_batch(skip_failures)
+        failed_ids = []
+        for ids in split_every(DEMAND_CRON_BATCH_SIZE, self.ids):
+            failed_ids += self.browse(ids)._recompute_demand_driven_batch(skip_failures).ids
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return self.browse(failed_ids)
+
+    def _recompute_demand_driven_batch(self, skip_failures=False):
         """Recompute the demand-driven rules of ``self``; the others are never touched.
 
         One query reads the history of all of them; Odoo computes their stock rules

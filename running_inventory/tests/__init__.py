@@ -27,6 +27,7 @@ from . import test_consigned_goods
 from . import test_reconciliation_consigned
 from . import test_reconciliation_adjusting_once
 from . import test_cron_batches
+from . import test_scale_queries
 from . import test_readonly_reads
 from . import test_demand_chart
 from . import test_buyer_tour

@@ -3,7 +3,8 @@
 A reconciliation or a stock report at a date stores one row per product (and location, lot):
 thousands of rows, which the ORM would insert 100 at a time. These rows are plain report data
 (no computed fields, no constraints beyond the columns'), so they are written with one INSERT
-of arrays, whatever their number.
+of arrays, whatever their number; and rows written by the thousand (count lines) are updated
+with one UPDATE from arrays.
 """
 
 from datetime import datetime, time
@@ -55,6 +56,32 @@ def insert_records(model, rows):
     ids = [row[0] for row in env.execute_query(query)]
     model.invalidate_model()
     return ids
+
+
+def update_rows(model, fnames, rows):
+    """Update the columns `fnames` of `model`'s rows: `rows` are (id, *values) tuples, values in
+    their column's format. One UPDATE from arrays whatever their number (the ORM writes 100 rows
+    per statement); for plain columns only (no translation, no parent path)."""
+    if not rows:
+        return
+    fields = [model._fields[fname] for fname in fnames]
+    arrays = [SQL("%s::int4[]", [row[0] for row in rows])] + [
+        SQL("%s::%s[]", [row[index] for row in rows], SQL(field.column_type[1]))
+        for index, field in enumerate(fields, start=1)
+    ]
+    model.env.execute_query(
+        SQL(
+            "UPDATE %(table)s SET %(assignments)s FROM unnest(%(arrays)s) AS __tmp(id, %(columns)s)"
+            " WHERE %(table)s.id = __tmp.id",
+            table=SQL.identifier(model._table),
+            assignments=SQL(", ").join(
+                SQL("%s = __tmp.%s", SQL.identifier(fname), SQL.identifier(fname))
+                for fname in fnames
+            ),
+            arrays=SQL(", ").join(arrays),
+            columns=SQL(", ").join(SQL.identifier(fname) for fname in fnames),
+        )
+    )
 
 
 def insert_relations(model, field_name, pairs):
