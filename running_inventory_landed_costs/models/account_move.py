@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.running_inventory.tools.rpc import rpc_record
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -13,6 +15,6 @@ class AccountMove(models.Model):
         help="The landed costs this entry posts to the stock accounts.",
     )
 
+    @rpc_record
     def action_view_posted_landed_costs(self):
-        self.ensure_one()
         return self.posted_landed_cost_ids._get_records_action(name=self.env._("Landed Costs"))
