@@ -682,17 +682,31 @@ class RunningInventoryLedger(models.Model):
                               ELSE move.location_dest_id END,
                    move.location_id, move.location_dest_id, aml.partner_id, aml.stock_move_id,
                    move.picking_id, aml.create_uid, 0.0, aml.balance, aml.move_id, aml.account_id
-              FROM account_move_line aml
+              FROM (
+                  -- Not (a movement's line with a quantity and move lines to carry it), in two
+                  -- parts, so that the second is an anti-join (one pass over the movements'
+                  -- lines, or an index probe per line for a few products), not a probe per
+                  -- journal item of the whole history.
+                  SELECT %(columns)s FROM account_move_line aml
+                   WHERE aml.stock_valuation_kind IS NOT NULL AND aml.parent_state = 'posted'
+                     AND (aml.stock_valuation_kind != 'movement' OR aml.quantity = 0)
+                   UNION ALL
+                  SELECT %(columns)s FROM account_move_line aml
+                   WHERE aml.stock_valuation_kind = 'movement' AND aml.parent_state = 'posted'
+                     AND (aml.quantity != 0 OR aml.quantity IS NULL)
+                     AND NOT EXISTS (SELECT 1 FROM stock_move_line line
+                                      WHERE line.move_id = aml.stock_move_id)
+              ) aml
               JOIN stock_account
                 ON stock_account.company_id = aml.company_id
                AND stock_account.account_id = aml.account_id
               JOIN product_product product ON product.id = aml.product_id
               JOIN product_template template ON template.id = product.product_tmpl_id
               LEFT JOIN stock_move move ON move.id = aml.stock_move_id
-             WHERE aml.stock_valuation_kind IS NOT NULL
-               AND aml.parent_state = 'posted'
-               AND NOT (aml.stock_valuation_kind = 'movement' AND aml.quantity != 0
-                        AND EXISTS (SELECT 1 FROM stock_move_line line
-                                     WHERE line.move_id = aml.stock_move_id))
-            """
+            """,
+            columns=SQL(
+                "aml.id, aml.company_id, aml.date, aml.create_date, aml.move_name, aml.name, "
+                "aml.stock_valuation_kind, aml.product_id, aml.partner_id, aml.stock_move_id, "
+                "aml.create_uid, aml.balance, aml.move_id, aml.account_id"
+            ),
         )
