@@ -557,6 +557,18 @@ def print_size(result):
     log(f"{'step':44} {'seconds':>9} {'queries':>9} {'peak MB':>8}")
     for name, (seconds, queries, peak) in result["figures"].items():
         log(f"{name:44} {seconds:9.2f} {queries:9,} {peak:8.0f}")
+    if "count" in result:  # a run of some steps only (BENCH_SCALE_STEPS) may have none
+        print_count(result)
+    if "reconciliation" in result:
+        log(f"  reconciliation (lines, difference, differences): {result['reconciliation']}")
+    log(f"  anchor (7): Odoo on {ANCHOR_SAMPLE} products, scaled to {SIZES[size]:,}")
+    if "postings" not in result:
+        log("  6 posting: not measured in this run (BENCH_SCALE_POSTINGS_AT)")
+        return
+    print_postings(result)
+
+
+def print_count(result):
     lines, adjusted, spent = result["count"]
     log(f"  count: {lines:,} lines, {adjusted:,} adjusted; inside approve:")
     log_odoo_share(spent, result["figures"]["4 count: approve (1 in 10)"])
@@ -564,12 +576,6 @@ def print_size(result):
         rules, spent = result["replenishment"]
         log(f"  demand-driven: {rules:,} rules; inside the recompute:")
         log_odoo_share(spent, result["figures"]["5 demand-driven recompute, every rule"])
-    log(f"  reconciliation (lines, difference, differences): {result['reconciliation']}")
-    log(f"  anchor (7): Odoo on {ANCHOR_SAMPLE} products, scaled to {SIZES[size]:,}")
-    if "postings" not in result:
-        log("  6 posting: not measured in this run (BENCH_SCALE_POSTINGS_AT)")
-        return
-    print_postings(result)
 
 
 def print_postings(result):

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 import psycopg2
 
 from odoo import api, fields, models, tools
+from odoo.fields import Domain
 from odoo.tools import SQL, frozendict
 
 from ..tools.valuation_sql import owned_by_company_sql, valued_location_sql
@@ -22,6 +23,11 @@ RUNNING_PARTITIONS = {
     "running_quantity_location": ("company_id", "product_id", "location_id"),
     "running_quantity_lot": ("company_id", "product_id", "lot_id"),
 }
+
+# The ledger's rows without the running columns: a view of its own (see init), read where no
+# running column is asked for.
+ROWS_VIEW = "running_inventory_ledger_row"
+ROWS_CONTEXT_KEY = "running_inventory_ledger_rows"
 
 ROW_TYPES = [
     ("movement", "Movement"),
@@ -191,12 +197,69 @@ class RunningInventoryLedger(models.Model):
         with self._without_jit():
             return super()._fetch_query(query, fields)
 
+    @property
+    def _table_sql(self):
+        """The rows without the running columns (ROWS_VIEW) where the reading asks for none of
+        them (see search_fetch): the same rows and columns, without the windows."""
+        table_sql = super()._table_sql
+        if not self.env.context.get(ROWS_CONTEXT_KEY):
+            return table_sql
+        return SQL().join(
+            [SQL.identifier(ROWS_VIEW), *(SQL(to_flush=field) for field in table_sql.to_flush)]
+        )
+
+    @api.model
+    def _reads_running(self, domains, specs=()):
+        """Whether the `domains` or the order / groupby / aggregate `specs` name a running
+        column."""
+        names = [spec for spec in specs if spec]
+        names += [
+            condition.field_expr
+            for domain in domains
+            for condition in Domain(domain or []).iter_conditions()
+            if isinstance(condition.field_expr, str)
+        ]
+        return any(running in name for name in names for running in RUNNING_PARTITIONS)
+
+    def _rows_only(self):
+        """This model reading ROWS_VIEW (see _table_sql)."""
+        return self.with_context(**{ROWS_CONTEXT_KEY: True})
+
+    @api.model
+    def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
+        """Searches that neither filter nor sort on a running column read the rows without
+        them (ROWS_VIEW): PostgreSQL cannot push a filter on the date (or on anything but the
+        product and company) below the windows, so that searching the view up to a date would
+        compute every product's running balances over its whole history first. A page with
+        running columns (the list view's) is searched so, then its running balances computed
+        over the history of the page's products only (see _fetch_query)."""
+        fields = self._determine_fields_to_fetch(field_names)
+        running = any(field.name in RUNNING_PARTITIONS for field in fields)
+        if self._reads_running([domain], [order]) or (running and not limit):
+            return super().search_fetch(domain, field_names, offset, limit, order)
+        rows = self._rows_only()
+        with self._without_jit():
+            if not running:
+                records = super(RunningInventoryLedger, rows).search_fetch(
+                    domain, field_names, offset, limit, order
+                )
+                return records.with_env(self.env)
+            query = rows._search(domain, offset=offset, limit=limit, order=order or self._order)
+            records = self.browse(query.get_result_ids())
+        records.fetch(field_names)
+        return records
+
     @api.model
     def _read_group(
         self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
     ):
-        with self._without_jit():
-            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        model = self
+        if not self._reads_running([domain, having], [*groupby, *aggregates, order]):
+            model = self._rows_only()  # the rows without the windows (see search_fetch)
+        with model._without_jit():
+            return super(RunningInventoryLedger, model)._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):
@@ -228,8 +291,9 @@ class RunningInventoryLedger(models.Model):
 
     @api.model
     def search_count(self, domain, limit=None):
+        model = self if self._reads_running([domain]) else self._rows_only()
         with self._without_jit():
-            return super().search_count(domain, limit=limit)
+            return super(RunningInventoryLedger, model).search_count(domain, limit=limit)
 
     def _get_row_products(self):
         """The products of these rows, from their ids: a movement row is a move line's
@@ -273,7 +337,8 @@ class RunningInventoryLedger(models.Model):
     # ------------------------------------------------------------------
 
     def init(self):
-        """The view and the index it needs.
+        """The views and the index they need: the ledger, and its rows without the running
+        columns (ROWS_VIEW), which the bulk reads take (see search_fetch).
 
         Every window is partitioned by product (and company), so PostgreSQL pushes a filter on
         the product (the product form's button, a product search) below the windows: the rows
@@ -296,22 +361,32 @@ class RunningInventoryLedger(models.Model):
                 )
             )
         tools.drop_view_if_exists(cr, self._table)
+        tools.drop_view_if_exists(cr, ROWS_VIEW)
+        # The rows alone, read in bulk (totals up to a date, a page's search: see search_fetch):
+        # the stock-account lines of all the movements are summed once, per movement and
+        # direction, and joined to them (a hash join), rather than looked up movement by
+        # movement, which at 3,000,000 movements was most of the time.
         cr.execute(
             SQL(
                 """
                 CREATE VIEW %(table)s AS (
-                    WITH %(settings)s,
-                    movement AS NOT MATERIALIZED (%(movement)s),
-                    ledger_row AS (
-                        %(movement_rows)s
-                        UNION ALL
-                        %(value_rows)s
-                    )
-                    SELECT row.*,
-                           GREATEST(row.quantity, 0) AS quantity_in,
-                           GREATEST(-row.quantity, 0) AS quantity_out,
-                           GREATEST(row.value, 0) AS value_in,
-                           GREATEST(-row.value, 0) AS value_out,
+                    %(ledger_rows)s
+                    SELECT %(columns)s FROM ledger_row row
+                )
+                """,
+                table=SQL.identifier(ROWS_VIEW),
+                ledger_rows=self._ledger_rows_sql(self._posted_per_movement_sql()),
+                columns=self._row_columns_sql(),
+            )
+        )
+        # The ledger with its running columns, read for one product or a few (a filter on the
+        # product goes below the windows): each movement reads its own stock-account lines.
+        cr.execute(
+            SQL(
+                """
+                CREATE VIEW %(table)s AS (
+                    %(ledger_rows)s
+                    SELECT %(columns)s,
                            SUM(row.quantity) OVER product_window AS running_quantity,
                            CASE WHEN row.location_id IS NOT NULL THEN SUM(row.quantity) OVER (
                                PARTITION BY row.company_id, row.product_id, row.location_id
@@ -330,11 +405,42 @@ class RunningInventoryLedger(models.Model):
                 )
                 """,
                 table=SQL.identifier(self._table),
-                settings=self._settings_sql(),
-                movement=self._movement_sql(),
-                movement_rows=self._movement_rows_sql(),
-                value_rows=self._value_rows_sql(),
+                ledger_rows=self._ledger_rows_sql(self._posted_of_movement_sql()),
+                columns=self._row_columns_sql(),
             )
+        )
+
+    @api.model
+    def _ledger_rows_sql(self, posted):
+        """The common table expressions of a ledger view, down to `ledger_row` (movement rows,
+        with the stock-account lines of `posted`, and value rows)."""
+        return SQL(
+            """
+            WITH %(settings)s,
+            movement AS NOT MATERIALIZED (%(movement)s),
+            ledger_row AS (
+                %(movement_rows)s
+                UNION ALL
+                %(value_rows)s
+            )
+            """,
+            settings=self._settings_sql(),
+            movement=self._movement_sql(),
+            movement_rows=self._movement_rows_sql(posted),
+            value_rows=self._value_rows_sql(),
+        )
+
+    @api.model
+    def _row_columns_sql(self):
+        """The columns of a ledger row (`row`) that are not running balances."""
+        return SQL(
+            """
+            row.*,
+            GREATEST(row.quantity, 0) AS quantity_in,
+            GREATEST(-row.quantity, 0) AS quantity_out,
+            GREATEST(row.value, 0) AS value_in,
+            GREATEST(-row.value, 0) AS value_out
+            """
         )
 
     @api.model
@@ -435,12 +541,13 @@ class RunningInventoryLedger(models.Model):
         )
 
     @api.model
-    def _movement_rows_sql(self):
+    def _movement_rows_sql(self, posted):
         """One row per move line and valued end: out of the stock at its source, into the
         stock at its destination (in that order, for a transfer). The value of a row is its
         share (by quantity) of what the perpetual valuation posted on the stock accounts for the
         movement in that direction; for products not in perpetual valuation, its share of Odoo's
-        move value."""
+        move value. `posted`: the join of those sums (`_posted_of_movement_sql`,
+        `_posted_per_movement_sql`)."""
         return SQL(
             """
             SELECT side.line_id * 4 + side.side AS id, side.company_id, side.date,
@@ -471,21 +578,64 @@ class RunningInventoryLedger(models.Model):
                    ) AS end_(side, direction, location_id, valued)
                    WHERE end_.valued
               ) side
-              LEFT JOIN LATERAL (
-                  SELECT SUM(aml.balance) AS balance, SUM(ABS(aml.quantity)) AS quantity,
-                         MIN(aml.account_id) AS account_id
-                    FROM account_move_line aml
-                    JOIN stock_account
-                      ON stock_account.company_id = aml.company_id
-                     AND stock_account.account_id = aml.account_id
-                   WHERE aml.stock_move_id = side.move_id
-                     AND aml.stock_valuation_kind = 'movement'
-                     AND aml.parent_state = 'posted'
-                     AND SIGN(aml.quantity) = side.direction
-              ) posted ON side.valuation_posting IS NOT NULL
+              %(posted)s
             """,
             in_quantity=self._move_quantity_sql(incoming=True),
             out_quantity=self._move_quantity_sql(incoming=False),
+            posted=posted,
+        )
+
+    @api.model
+    def _posted_lines_sql(self):
+        """The conditions of the stock-account lines (`aml`) the perpetual valuation posted
+        for a movement."""
+        return SQL(
+            """
+              FROM account_move_line aml
+              JOIN stock_account
+                ON stock_account.company_id = aml.company_id
+               AND stock_account.account_id = aml.account_id
+             WHERE aml.stock_valuation_kind = 'movement'
+               AND aml.parent_state = 'posted'
+            """
+        )
+
+    @api.model
+    def _posted_of_movement_sql(self):
+        """The join `posted` of `_movement_rows_sql`, for a few products: each movement side's
+        stock-account lines in its direction, read through account_move_line_stock_movement_index
+        (see init)."""
+        return SQL(
+            """
+            LEFT JOIN LATERAL (
+                SELECT SUM(aml.balance) AS balance, SUM(ABS(aml.quantity)) AS quantity,
+                       MIN(aml.account_id) AS account_id
+                %(lines)s
+                   AND aml.stock_move_id = side.move_id
+                   AND SIGN(aml.quantity) = side.direction
+            ) posted ON side.valuation_posting IS NOT NULL
+            """,
+            lines=self._posted_lines_sql(),
+        )
+
+    @api.model
+    def _posted_per_movement_sql(self):
+        """The join `posted` of `_movement_rows_sql`, for all the products: the same sums,
+        grouped per movement and direction once."""
+        return SQL(
+            """
+            LEFT JOIN (
+                SELECT aml.stock_move_id, SIGN(aml.quantity) AS direction,
+                       SUM(aml.balance) AS balance, SUM(ABS(aml.quantity)) AS quantity,
+                       MIN(aml.account_id) AS account_id
+                %(lines)s
+                   AND aml.stock_move_id IS NOT NULL
+                 GROUP BY aml.stock_move_id, SIGN(aml.quantity)
+            ) posted ON side.valuation_posting IS NOT NULL
+                    AND posted.stock_move_id = side.move_id
+                    AND posted.direction = side.direction
+            """,
+            lines=self._posted_lines_sql(),
         )
 
     @api.model
@@ -532,17 +682,31 @@ class RunningInventoryLedger(models.Model):
                               ELSE move.location_dest_id END,
                    move.location_id, move.location_dest_id, aml.partner_id, aml.stock_move_id,
                    move.picking_id, aml.create_uid, 0.0, aml.balance, aml.move_id, aml.account_id
-              FROM account_move_line aml
+              FROM (
+                  -- Not (a movement's line with a quantity and move lines to carry it), in two
+                  -- parts, so that the second is an anti-join (one pass over the movements'
+                  -- lines, or an index probe per line for a few products), not a probe per
+                  -- journal item of the whole history.
+                  SELECT %(columns)s FROM account_move_line aml
+                   WHERE aml.stock_valuation_kind IS NOT NULL AND aml.parent_state = 'posted'
+                     AND (aml.stock_valuation_kind != 'movement' OR aml.quantity = 0)
+                   UNION ALL
+                  SELECT %(columns)s FROM account_move_line aml
+                   WHERE aml.stock_valuation_kind = 'movement' AND aml.parent_state = 'posted'
+                     AND (aml.quantity != 0 OR aml.quantity IS NULL)
+                     AND NOT EXISTS (SELECT 1 FROM stock_move_line line
+                                      WHERE line.move_id = aml.stock_move_id)
+              ) aml
               JOIN stock_account
                 ON stock_account.company_id = aml.company_id
                AND stock_account.account_id = aml.account_id
               JOIN product_product product ON product.id = aml.product_id
               JOIN product_template template ON template.id = product.product_tmpl_id
               LEFT JOIN stock_move move ON move.id = aml.stock_move_id
-             WHERE aml.stock_valuation_kind IS NOT NULL
-               AND aml.parent_state = 'posted'
-               AND NOT (aml.stock_valuation_kind = 'movement' AND aml.quantity != 0
-                        AND EXISTS (SELECT 1 FROM stock_move_line line
-                                     WHERE line.move_id = aml.stock_move_id))
-            """
+            """,
+            columns=SQL(
+                "aml.id, aml.company_id, aml.date, aml.create_date, aml.move_name, aml.name, "
+                "aml.stock_valuation_kind, aml.product_id, aml.partner_id, aml.stock_move_id, "
+                "aml.create_uid, aml.balance, aml.move_id, aml.account_id"
+            ),
         )

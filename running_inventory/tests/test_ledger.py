@@ -151,6 +151,55 @@ class TestLedger(LedgerCommon):
         self.assertEqual(rows[-1].running_value, 35)
         self.assertEqual(product.total_value, 35)
 
+    def test_bulk_reads_give_the_rows_of_the_running_view(self):
+        """Totals, counts and a page read the rows without the running columns
+        (running_inventory_ledger_row): the same rows and values as the running view; a page's
+        running balances are those of the whole history."""
+        products = self._create_product_before("average", "Ledger bulk")
+        products |= self._create_product_before("fifo", "Ledger bulk lots", tracking="lot")
+        lot = self.env["stock.lot"].create({"name": "BULK-A", "product_id": products[1].id})
+        with self._on_day(3):
+            order = self._purchase(products[0], 10, 16.0)
+            self._receive(order)
+            self._make_in_move(products[1], 6, unit_cost=3.0, lot_ids=[lot])
+        with self._on_day(2):
+            self._bill_now(order, price_unit=17.0)
+            self._deliver(self._sell(products[0], 4))
+        with self._on_day(1):
+            self._make_out_move(products[1], 2, lot_ids=[lot])
+        columns = SQL(
+            "id, company_id, date, sequence, reference, name, row_type, product_id, "
+            "product_tmpl_id, categ_id, uom_id, lot_id, location_id, location_src_id, "
+            "location_dest_id, partner_id, stock_move_id, picking_id, user_id, quantity, "
+            "quantity_in, quantity_out, value, value_in, value_out, account_move_id, account_id"
+        )
+        rows = {
+            view: self.env.execute_query(
+                SQL(
+                    "SELECT %s FROM %s WHERE product_id = ANY(%s) ORDER BY id",
+                    columns,
+                    SQL.identifier(view),
+                    products.ids,
+                )
+            )
+            for view in ("running_inventory_ledger", "running_inventory_ledger_row")
+        }
+        self.assertEqual(len(rows["running_inventory_ledger"]), 5)
+        self.assertEqual(rows["running_inventory_ledger_row"], rows["running_inventory_ledger"])
+        Ledger = self.env["running.inventory.ledger"]
+        domain = [("product_id", "in", products.ids)]
+        fnames = ["quantity", "value", "running_quantity", "running_value", "running_quantity_lot"]
+        history = Ledger.search_read(domain, fnames)
+        self.env.invalidate_all()
+        self.assertEqual(Ledger.search_read(domain, fnames, limit=3), history[:3])
+        self.assertEqual(Ledger.search_read(domain, fnames, offset=3, limit=3), history[3:])
+        self.assertEqual(Ledger.search_count(domain), 5)
+        totals = Ledger._read_group(domain, ["product_id"], ["quantity:sum", "value:sum"])
+        self.assertEqual(
+            [(product, quantity, value) for product, quantity, value in totals],
+            [(products[0], 6, 6 * 17), (products[1], 4, 12)],
+        )
+
     def test_reading_the_ledger_leaves_the_jit_setting_as_it_was(self):
         """The ledger reads without PostgreSQL's JIT, and puts the setting back."""
         self.env.cr.execute(SQL("SET LOCAL jit = on"))
