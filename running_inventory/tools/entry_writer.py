@@ -103,7 +103,9 @@ def method_blockers(model_class, methods):
 def field_blockers(model):
     blockers = []
     for field in model._fields.values():
-        if not field.store:
+        # Relations without a column (one2many, many2many) leave the row as it is, and are
+        # empty on a new entry whoever writes it.
+        if not field.store or not field.column_type:
             continue
         modules = set(getattr(field, "_modules", None) or (field._module,))
         for module in sorted(modules - REVIEWED_FIELDS, key=str):
