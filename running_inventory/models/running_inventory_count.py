@@ -1,6 +1,7 @@
 # Copyright 2026 running_inventory contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from contextvars import ContextVar
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -9,8 +10,10 @@ from odoo.fields import Domain
 from ..tools.rpc import rpc_record, rpc_records
 
 AUDITOR_GROUP = "running_inventory.group_inventory_auditor"
-# Context key: the count session whose approval applies the inventory adjustments.
-COUNT_CONTEXT_KEY = "running_inventory_count_id"
+# The count session whose approval applies the inventory adjustments, while it applies them:
+# its moves are created with it (stock.quant). Not a context key: any RPC caller sets the
+# context of their call, and would file their adjustments under a session.
+APPROVING_COUNT = ContextVar("running_inventory_approving_count", default=None)
 COUNTER_GROUP = "running_inventory.group_inventory_counter"
 # What a counter may change on a session: the lines (each line checks what it accepts) and the
 # scanning helpers. Everything else moves through the action methods.
@@ -701,9 +704,11 @@ class RunningInventoryCount(models.Model):
             quant.sudo().inventory_quantity = quant.quantity + line.quantity_difference
         # The moves are created with their session (stock.quant._get_inventory_move_values):
         # linking them afterwards would update them 100 at a time.
-        quants.with_context(
-            inventory_name=self.name, **{COUNT_CONTEXT_KEY: self.id}
-        )._apply_inventory()
+        token = APPROVING_COUNT.set(self.id)
+        try:
+            quants.with_context(inventory_name=self.name)._apply_inventory()
+        finally:
+            APPROVING_COUNT.reset(token)
 
     # ------------------------------------------------------------------
     # Floor entry

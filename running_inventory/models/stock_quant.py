@@ -4,7 +4,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..tools.rpc import checked_date, rpc_records
-from .running_inventory_count import AUDITOR_GROUP, COUNT_CONTEXT_KEY
+from .running_inventory_count import APPROVING_COUNT, AUDITOR_GROUP
 
 
 class StockQuant(models.Model):
@@ -41,7 +41,7 @@ class StockQuant(models.Model):
         vals = super()._get_inventory_move_values(
             qty, location_id, location_dest_id, package_id, package_dest_id
         )
-        if count_id := self.env.context.get(COUNT_CONTEXT_KEY):
+        if count_id := APPROVING_COUNT.get():
             vals["count_id"] = count_id
         return vals
 

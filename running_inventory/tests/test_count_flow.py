@@ -212,6 +212,15 @@ class TestCountFlow(RunningInventoryCountCommon):
             desk.with_user(self.auditor_2).write({"quantity_counted": 20})
         with self.assertRaises(UserError):
             count.with_user(self.auditor_2).action_cancel()
+        # An adjustment of Odoo's Physical Inventory is not filed under the session, whatever
+        # the context its caller sends.
+        quant = quants.search(
+            [("product_id", "=", self.chair.id), ("location_id", "=", self.shelf_1.id)]
+        )
+        quant.with_context(inventory_mode=True).inventory_quantity = 12
+        quant.with_context(running_inventory_count_id=count.id).action_apply_inventory()
+        self.assertEqual(quants._get_available_quantity(self.chair, self.shelf_1), 12.0)
+        self.assertEqual(len(count.move_ids), 3)
 
     def test_chatter_tracks_the_approval(self):
         count = self._create_count(self.auditor_1, [self.stock_location])
