@@ -4,3 +4,4 @@ from . import bulk
 from . import demand_history
 from . import demand_explanation
 from . import demand_demo
+from . import large_reads
