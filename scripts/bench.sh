@@ -18,8 +18,9 @@ else
 fi
 
 # bench_scale.py keeps the data of each size in a database of its own (generated once, then
-# reused): ${BENCH_SCALE_DB}_small and _large, copies of ${BENCH_SCALE_DB}_base (running_inventory,
-# no demo data). BENCH_SCALE_SIZES="small" measures one size only.
+# reused): ${BENCH_SCALE_DB}_small and _large, and _postings (step 6's histories), copies of
+# ${BENCH_SCALE_DB}_base (running_inventory, no demo data). BENCH_SCALE_SIZES="small" measures one
+# size only.
 BENCH_SCALE_DB=${BENCH_SCALE_DB:-running_inventory_bench_scale}
 BENCH_SCALE_SIZES=${BENCH_SCALE_SIZES:-small large}
 if [ -z "${BENCH:-}" ] || [[ bench/bench_scale.py == *"$BENCH"* ]]; then
@@ -29,7 +30,7 @@ if [ -z "${BENCH:-}" ] || [[ bench/bench_scale.py == *"$BENCH"* ]]; then
         odoo_db init "${BENCH_SCALE_DB}_base" >/dev/null
         odoo_bin -d "${BENCH_SCALE_DB}_base" -i running_inventory --stop-after-init --log-level=warn
     fi
-    for size in $BENCH_SCALE_SIZES; do
+    for size in $BENCH_SCALE_SIZES postings; do
         if db_has_module "${BENCH_SCALE_DB}_$size" running_inventory; then
             step "Updating running_inventory in ${BENCH_SCALE_DB}_$size"
             odoo_bin -d "${BENCH_SCALE_DB}_$size" -u running_inventory --stop-after-init --log-level=warn
