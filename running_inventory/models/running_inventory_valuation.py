@@ -389,7 +389,7 @@ class RunningInventoryValuation(models.AbstractModel):
                    move.origin_returned_move_id, line.incoming, line.quantity
               FROM stock_move move
               LEFT JOIN (
-                    SELECT line.move_id, line.quantity_product_uom AS quantity,
+                    SELECT line.move_id, COALESCE(line.quantity_product_uom, 0) AS quantity,
                            %(destination_valued)s AS incoming
                       FROM stock_move_line line
                       JOIN stock_location source ON source.id = line.location_id

@@ -59,6 +59,21 @@ class TestStockValuationAtDate(LedgerCommon):
         self.patch(valuation_module, "STOCK_AT_DATE_CHUNK", 1)
         self._check_every_day(products, days=2)
 
+    def test_planner_settings_are_set_back(self):
+        """Stock at Date turns PostgreSQL's JIT off and plans its cursor for the whole result;
+        the transaction's settings are as they were afterwards."""
+        product = self._create_product_before("fifo", "Settings at date")
+        self._history(product)
+        cr = self.env.cr
+        cr.execute("SET LOCAL jit = on")
+        cr.execute("SET LOCAL cursor_tuple_fraction = 0.25")
+        stocks = self.env["running.inventory.valuation"]._get_stock_at_date(
+            self.company, self._end_of_day(1), product
+        )
+        self.assertIn(product.id, stocks)
+        cr.execute("SELECT current_setting('jit'), current_setting('cursor_tuple_fraction')")
+        self.assertEqual(cr.fetchone(), ("on", "0.25"))
+
     def test_negative_stock(self):
         """Delivered before received: Odoo's replay takes the receipt's cost once stock is
         back; FIFO values a negative quantity at the last receipt's price."""

@@ -53,7 +53,7 @@ def without_jit(cr):
     """PostgreSQL's JIT compiles a plan's expressions once its cost passes
     ``jit_optimize_above_cost`` (a few million rows here), whatever the expressions are: for
     Stock at Date at 3,000,000 moves, compiling plain filters and sums took 4 of its
-    heaviest query's 9 seconds (bench/bench_scale.py), and nothing at 300,000 moves."""
+    heaviest query's 9 seconds (``EXPLAIN ANALYZE`` on bench/bench_scale.py's data)."""
     with planner_settings(cr, jit="off"):
         yield
 
