@@ -43,6 +43,12 @@ class StockMove(models.Model):
         help="The approved count session whose difference this inventory adjustment applies.",
     )
 
+    # The demand history of a batch of reorder rules reads its products' done moves over a
+    # window of days. Without this index PostgreSQL ANDs the product and date indexes, and the
+    # date part grows with the whole history (bench/bench_scale.py, 2,000 rules: 0.13 s at
+    # 300,000 moves, 0.39 s at 3,000,000; 0.11 s at both with it).
+    _done_product_date_idx = models.Index("(product_id, date) WHERE state = 'done'")
+
     def write(self, vals):
         self._check_perpetual_marker_write(vals)
         return super().write(vals)
