@@ -43,7 +43,9 @@ class ProductTemplate(models.Model):
             lambda t: t.valuation == PERPETUAL and t.cost_method != former_cost_methods[t]
         ).product_variant_ids
         revalued._update_standard_price()
-        for company in former_accounts:
+        # Where the goods are, and in the current company even without stock: goods sold
+        # short there next are valued at the cost carried, not at an empty average.
+        for company in self.env.company.union(*former_accounts):
             revalued.with_company(company)._carry_cost_into_average()
         self.env["running.inventory.posting"]._post_stock_account_changes(former_accounts)
         return result

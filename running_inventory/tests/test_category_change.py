@@ -106,6 +106,22 @@ class TestCategoryChange(PerpetualValuationCommon):
         product.categ_id = self.category_raw
         self.assertFalse(self._category_entry(product))
 
+    def test_never_received_fifo_product_moved_to_average_then_sold_short(self):
+        """Found by the property test: a FIFO product never received has no stock anywhere
+        when it moves to an average category; sold short after that, Odoo values it at the
+        cost it carried (10), as the books do, not at an empty average of 0."""
+        product = self._create_product("fifo", name="Never received, then average")
+        with self._moment():
+            product.categ_id = self.category_perpetual["average"]
+        carried = self.env["product.value"].search([("product_id", "=", product.id)])
+        self.assertEqual(carried.mapped("value"), [10.0])
+        delivery = self._make_out_move(product, 3)
+        self.assertMovementEntry(
+            delivery, [(self.account_gdni, 30, 0, 3), (self.stock, 0, 30, -3)], product
+        )
+        self.assertEqual(product.total_value, -30.0)
+        self.assertBooksHold(product)
+
     _initial_method = "standard"
 
     def test_negative_stock_through_categories_of_each_cost_method(self):
