@@ -45,6 +45,7 @@
         "report/running_inventory_interim_report_views.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "demo": [
         "demo/res_users_demo.xml",
         "demo/perpetual_valuation_demo.xml",

@@ -5,3 +5,8 @@ def post_init_hook(env):
     companies = env["res.company"].search([("chart_template", "!=", False)])
     companies._perpetual_setup_accounts()
     companies.filtered(lambda company: not company._has_done_stock_moves())._perpetual_activate()
+
+
+def uninstall_hook(env):
+    """The posted balances' triggers go first: they would write a table about to be dropped."""
+    env["running.inventory.posted.balance"]._drop_balance_triggers()

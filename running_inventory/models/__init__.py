@@ -6,6 +6,7 @@ from . import product_template
 from . import product_product
 from . import stock_location
 from . import running_inventory_posting
+from . import running_inventory_posted_balance
 from . import stock_move
 from . import account_account
 from . import account_move

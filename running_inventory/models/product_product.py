@@ -55,8 +55,8 @@ class ProductProduct(models.Model):
           them: the reconciliation names that difference).
         - The balance posted so far per (product id, stock account id), by the perpetual
           valuation only: a manual entry on a stock account stays a difference for the
-          reconciliation to explain, it is never absorbed by a movement. An index-only scan
-          (account_move_line_stock_valuation_balance_index), flat as the history grows.
+          reconciliation to explain, it is never absorbed by a movement. One row per product
+          and account (`running.inventory.posted.balance`), whatever the history's length.
         - For `deliveries` (AVCO deliveries being posted): the products whose moves Odoo's
           valuation will see in another order (a receipt already done sorts after them).
 
@@ -70,7 +70,15 @@ class ProductProduct(models.Model):
         )
         self.env["stock.move"].flush_model(["product_id", "state", "is_in", "date"])
         self.env["account.move.line"].flush_model(
-            ["product_id", "account_id", "company_id", "balance", "parent_state"]
+            [
+                "product_id",
+                "account_id",
+                "company_id",
+                "balance",
+                "quantity",
+                "parent_state",
+                "stock_valuation_kind",
+            ]
         )
         rows = self.env.execute_query(
             SQL(
@@ -120,7 +128,8 @@ class ProductProduct(models.Model):
 
     def _perpetual_posted_balances_query(self, accounts_cache):
         """Rows ('posted', product, account, NULL, balance, FALSE) of what the perpetual
-        valuation posted on the products' stock accounts."""
+        valuation posted on the products' stock accounts (`running.inventory.posted.balance`:
+        one row per product and account, whatever the history)."""
         category_accounts = {
             product._get_perpetual_accounts_cached(accounts_cache)["stock_valuation"].id
             for product in self
@@ -128,16 +137,13 @@ class ProductProduct(models.Model):
         company = self.env.company.id
         return SQL(
             """
-            SELECT 'posted', line.product_id, line.account_id, NULL, SUM(line.balance), FALSE
-              FROM account_move_line line
-             WHERE line.product_id = ANY(%(products)s)
-               AND line.company_id = %(company)s
-               AND line.stock_valuation_kind IS NOT NULL
-               AND line.parent_state = 'posted'
-               AND (line.account_id = ANY(%(accounts)s) OR line.account_id IN (
+            SELECT 'posted', posted.product_id, posted.account_id, NULL, posted.balance, FALSE
+              FROM running_inventory_posted_balance posted
+             WHERE posted.product_id = ANY(%(products)s)
+               AND posted.company_id = %(company)s
+               AND (posted.account_id = ANY(%(accounts)s) OR posted.account_id IN (
                     SELECT valuation_account_id FROM stock_location location
                      WHERE location.company_id = %(company)s AND %(valued)s))
-             GROUP BY line.product_id, line.account_id
             """,
             products=self.ids,
             company=company,

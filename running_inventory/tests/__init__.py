@@ -2,6 +2,7 @@ from . import test_install
 from . import test_worked_example
 from . import test_movements
 from . import test_entry_writer
+from . import test_posted_balance
 from . import test_go_live
 from . import test_property_invariants
 from . import test_demand_statistics
