@@ -717,23 +717,25 @@ def scale_line(small, large, postings):
 
 def load_results():
     """{size: figures}: the last full run of each size, else what its last run measured; and
-    the last postings measured (step 6), at whichever size."""
-    results, postings = {}, None
+    the last postings measured (step 6), at whichever size: the newest file that has them."""
+    results, measured_postings = {}, []
     for size in SIZES:
         for kind in ("", ".partial"):
             path = RESULTS / f"scale_{size}{kind}.json"
             if path.exists():
                 results[size] = json.loads(path.read_text())
                 results[size]["complete"] = not kind
+                if results[size].get("postings"):
+                    measured_postings.append((path.stat().st_mtime, results[size]))
                 break
         # Steps measured again on their own (BENCH_SCALE_STEPS) are newer: theirs are taken.
         for path in sorted(RESULTS.glob(f"scale_{size}.*.json")):
             if size in results and path.suffixes[0] not in (".partial", ".postings"):
                 results[size]["figures"].update(json.loads(path.read_text())["figures"])
         path = RESULTS / f"scale_{size}.postings.json"
-        for result in (results.get(size), json.loads(path.read_text()) if path.exists() else None):
-            if result and result.get("postings") and not postings:
-                postings = result
+        if path.exists():
+            measured_postings.append((path.stat().st_mtime, json.loads(path.read_text())))
+    postings = max(measured_postings, key=lambda pair: pair[0])[1] if measured_postings else None
     return results, postings
 
 
