@@ -161,3 +161,21 @@ class TestPostedBalance(PerpetualValuationCommon):
         self.env["running.inventory.posted.balance"]._rebuild_posted_balances()
         self.assertEqual(self._kept(), kept)
         self.assertEqual(kept[self.stock.id, self.company.id], (70.0, 7.0))
+
+    def test_uninstall_drops_the_triggers_and_reinstall_sums_the_history(self):
+        """The uninstall hook's drop leaves journal items free of the triggers; installing
+        them again sums what was posted meanwhile."""
+        Balance = self.env["running.inventory.posted.balance"]
+        triggers = SQL(
+            "SELECT count(*) FROM pg_trigger WHERE tgname LIKE %s",
+            "running_inventory_posted_balance_%",
+        )
+        self.assertEqual(self.env.execute_query(triggers), [(3,)])
+        Balance._drop_balance_triggers()
+        self.assertEqual(self.env.execute_query(triggers), [(0,)])
+        self._receive_ten()
+        self.assertEqual(self._kept(), {})
+        Balance._install_balance_triggers()
+        self.assertEqual(self.env.execute_query(triggers), [(3,)])
+        self.assertEqual(self._kept()[self.stock.id, self.company.id], (100.0, 10.0))
+        self.assertEqual(self._kept(), self._summed())
