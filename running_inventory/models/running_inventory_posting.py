@@ -453,21 +453,29 @@ class RunningInventoryPosting(models.AbstractModel):
 
     def _read_posted_on_accounts(self, account_by_product):
         """[(product, account, balance, quantity)] the perpetual valuation posted for each
-        product on its account ({product: account id})."""
+        product on its account ({product: account id}), from its posted balances (kept by
+        triggers on the journal items: read after the items are flushed)."""
         if not account_by_product:
             return []
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("product_id", "in", [product.id for product in account_by_product]),
-                ("account_id", "in", list(set(account_by_product.values()))),
-                ("company_id", "=", self.env.company.id),
-                ("stock_valuation_kind", "!=", False),
-                ("parent_state", "=", "posted"),
-            ],
-            ["product_id", "account_id"],
-            ["balance:sum", "quantity:sum"],
+        self.env["account.move.line"].flush_model()
+        groups = (
+            self.env["running.inventory.posted.balance"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", [product.id for product in account_by_product]),
+                    ("account_id", "in", list(set(account_by_product.values()))),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["product_id", "account_id"],
+                ["balance:sum", "quantity:sum"],
+            )
         )
-        return [group for group in groups if group[1].id == account_by_product[group[0]]]
+        return [
+            (product.with_env(self.env), account.with_env(self.env), balance, quantity)
+            for product, account, balance, quantity in groups
+            if account.id == account_by_product[product]
+        ]
 
     def _prepare_opening_lines(self, products, run):
         """The opening entry of products that enter the perpetual valuation with stock on
